@@ -1,0 +1,55 @@
+/**
+ * Azure facts the component depends on, each kept once, as data (see shared REFERENCE.md).
+ */
+
+/** Built-in role definition GUIDs: the same in every subscription. */
+export const ROLE_DEFINITION_IDS = {
+  AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
+  AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
+  AcrDelete: "c2f4ef07-c644-48eb-af81-4b1b4947fb11",
+  Reader: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+  Contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
+  Owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+  AcrQuarantineReader: "cdda3590-29a3-44f6-95f2-9f980659eb04",
+  AcrQuarantineWriter: "c8d4ff99-41c3-41a8-9f60-21dfdad59608",
+} as const;
+
+export type RoleName = keyof typeof ROLE_DEFINITION_IDS;
+export const ROLE_NAMES = Object.keys(ROLE_DEFINITION_IDS) as RoleName[];
+
+/** Roles that can change the registry or grant access to it: more than pushing or pulling needs. */
+export const PRIVILEGED_ROLES: readonly RoleName[] = ["Owner", "Contributor"];
+
+/** The roles a principal created by the component may hold on the registry. */
+export const SERVICE_PRINCIPAL_ROLES: readonly RoleName[] = ["AcrPull", "AcrPush", "AcrDelete", "Reader", "Contributor", "Owner"];
+
+/** The full ARM id of a built-in role definition in a subscription. */
+export function roleDefinitionId(subscriptionId: string, role: RoleName): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_DEFINITION_IDS[role]}`;
+}
+
+export const SKUS = ["Basic", "Standard", "Premium"] as const;
+export type Sku = (typeof SKUS)[number];
+
+export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"] as const;
+export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
+
+/** Registry names become `<name>.azurecr.io`: 5 to 50 letters and digits, globally unique. */
+export const REGISTRY_NAME = { pattern: /^[A-Za-z0-9]{5,50}$/, rule: "5 to 50 letters and digits" } as const;
+
+/** Storage account names: 3 to 24 lower-case letters and digits, globally unique. */
+export const STORAGE_ACCOUNT_NAME = { pattern: /^[a-z0-9]{3,24}$/, rule: "3 to 24 lower-case letters and digits" } as const;
+
+/** Resource group names: 1 to 90 letters, digits, `-_.()`, not ending in a period. */
+export const RESOURCE_GROUP_NAME = {
+  pattern: /^[-\w.()]{0,89}[-\w()]$/,
+  rule: "1 to 90 letters, digits, '-', '_', '.', '(' or ')', not ending in '.'",
+} as const;
+
+export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+/** The registry's resource log categories that record who logged in and what was pushed, pulled or deleted. */
+export const REGISTRY_AUDIT_LOG_CATEGORIES = ["ContainerRegistryLoginEvents", "ContainerRegistryRepositoryEvents"] as const;
+
+/** Tag every taggable resource carries so that its origin is plain in the portal and in cost reports. */
+export const MANAGED_BY_TAG = { "managed-by": "acr-infra" } as const;

@@ -1,0 +1,99 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as resources from "@pulumi/azure-native/resources";
+import { ContainerRegistryArgs, ResolvedArgs, resolveArgs } from "./args";
+import { MANAGED_BY_TAG } from "./azure-facts";
+import { createAuditStorage } from "./audit-storage";
+import { PartContext } from "./context";
+import { nameSuffix, uniqueName } from "./naming";
+import { assignRole, createCiPrincipal } from "./principal";
+import { createPurgeTasks } from "./purge-task";
+import { createRegistry } from "./registry";
+
+/**
+ * A complete Azure Container Registry setup: resource group, registry, hardened audit-log storage,
+ * a CI identity with a least-privilege role, roles for existing identities, and scheduled purge.
+ *
+ * Arguments are checked before any resource is declared; a bad value throws a ValidationError that
+ * names the setting, the value and what is allowed.
+ */
+export class ContainerRegistry extends pulumi.ComponentResource {
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly registryName: pulumi.Output<string>;
+  readonly registryId: pulumi.Output<string>;
+  readonly loginServer: pulumi.Output<string>;
+  readonly storageAccountName: pulumi.Output<string>;
+  readonly tenantId: pulumi.Output<string>;
+  /** Only when `adminUserEnabled`. */
+  readonly adminUsername?: pulumi.Output<string>;
+  /** Only when `adminUserEnabled`; a secret. */
+  readonly adminPassword?: pulumi.Output<string>;
+  /** Only when `servicePrincipal.enabled`. */
+  readonly servicePrincipalClientId?: pulumi.Output<string>;
+  readonly servicePrincipalObjectId?: pulumi.Output<string>;
+  /** Only when the service principal has a password; a secret. */
+  readonly servicePrincipalClientSecret?: pulumi.Output<string>;
+  /** The arguments with defaults applied, as the component used them. */
+  readonly settings: ResolvedArgs;
+
+  constructor(name: string, args: ContainerRegistryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before super(): a bad value must stop the program before anything is registered.
+    const settings = resolveArgs(args);
+    super("acr-infra:index:ContainerRegistry", name, {}, opts);
+    this.settings = settings;
+
+    const clientConfig = authorization.getClientConfigOutput({ parent: this });
+    const tags = { ...settings.tags, ...MANAGED_BY_TAG, stack: pulumi.getStack() };
+    const resourceGroupName = settings.resourceGroupName
+      ? pulumi.output(settings.resourceGroupName)
+      : new resources.ResourceGroup(`${name}-rg`, { location: settings.location, tags }, { parent: this }).name;
+    const ctx: PartContext = { name, parent: this, resourceGroupName, location: settings.location, tags, protect: settings.protect };
+
+    const suffix = nameSuffix(name, this).result;
+    const registryName =
+      settings.registryName ?? uniqueName(`${pulumi.getProject()}${pulumi.getStack()}${name}`, suffix, 50);
+    const { registry, adminCredentials } = createRegistry(ctx, settings, registryName);
+
+    // Storage names allow 24 characters: keep the stack and component names readable, then the suffix.
+    const storageAccountName = uniqueName(`${pulumi.getStack()}${name}`, suffix, 24);
+    const audit = createAuditStorage(ctx, registry.id, storageAccountName, settings.logRetentionDays);
+
+    createPurgeTasks(ctx, registry.name, settings.purge);
+
+    if (settings.servicePrincipal.enabled) {
+      const ci = createCiPrincipal(ctx, settings.servicePrincipal, registry.id, clientConfig.subscriptionId);
+      this.servicePrincipalClientId = ci.clientId;
+      this.servicePrincipalObjectId = ci.objectId;
+      this.servicePrincipalClientSecret = ci.clientSecret;
+    }
+    settings.roleAssignments.forEach((grant, index) => {
+      // Named by principal and role where the id is known now, so reordering the list changes nothing.
+      const key = typeof grant.principalId === "string" ? grant.principalId : `${index}`;
+      assignRole(ctx, `${name}-role-${grant.role.toLowerCase()}-${key}`, registry.id, clientConfig.subscriptionId, grant);
+    });
+
+    this.resourceGroupName = resourceGroupName;
+    this.registryName = registry.name;
+    this.registryId = registry.id;
+    this.loginServer = registry.loginServer;
+    this.storageAccountName = audit.account.name;
+    this.tenantId = clientConfig.tenantId;
+    this.adminUsername = adminCredentials?.username;
+    this.adminPassword = adminCredentials?.password;
+
+    this.registerOutputs({
+      resourceGroupName: this.resourceGroupName,
+      registryName: this.registryName,
+      registryId: this.registryId,
+      loginServer: this.loginServer,
+      storageAccountName: this.storageAccountName,
+      tenantId: this.tenantId,
+      adminUsername: this.adminUsername,
+      adminPassword: this.adminPassword,
+      servicePrincipalClientId: this.servicePrincipalClientId,
+      servicePrincipalObjectId: this.servicePrincipalObjectId,
+      servicePrincipalClientSecret: this.servicePrincipalClientSecret,
+    });
+  }
+}
+

@@ -1,0 +1,10 @@
+export { ContainerRegistry } from "./container-registry";
+export { DEFAULTS, resolveArgs } from "./args";
+export type { ContainerRegistryArgs, ResolvedArgs, RoleAssignmentArgs, ServicePrincipalArgs } from "./args";
+export { CONFIG_NAMESPACE, containerRegistryFromConfig, readStackConfig } from "./config";
+export { ValidationError } from "./validation";
+export { parseDuration, parseFilter, purgeCommand, validateCron } from "./purge-rules";
+export type { PurgeRule } from "./purge-rules";
+export { purgeTaskYaml } from "./purge-task";
+export { ROLE_DEFINITION_IDS } from "./azure-facts";
+export type { PrincipalType, RoleName, Sku } from "./azure-facts";

@@ -1,0 +1,102 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * A setting with a value that is not allowed. It extends pulumi.RunError so that `pulumi up` prints
+ * the message alone, without a stack trace, and the offline plan prints it the same way.
+ */
+export class ValidationError extends pulumi.RunError {
+  constructor(
+    /** The setting's name as in the component args and stack config, e.g. `servicePrincipal.role`. */
+    readonly setting: string,
+    /** What is wrong and what is allowed. */
+    readonly problem: string,
+  ) {
+    super(`${setting}: ${problem}`);
+    this.name = "ValidationError";
+  }
+
+  /** The same error, naming the setting as a stack config key (`acr-infra:servicePrincipal.role`). */
+  withPrefix(prefix: string): ValidationError {
+    return new ValidationError(`${prefix}${this.setting}`, this.problem);
+  }
+}
+
+/** A value as users wrote it, quoted so that a string, a number and an object read differently. */
+export function show(value: unknown): string {
+  return JSON.stringify(value) ?? String(value);
+}
+
+function fail(setting: string, value: unknown, allowed: string): never {
+  throw new ValidationError(setting, `${show(value)} is not allowed: ${allowed}`);
+}
+
+/** List words as prose: "a, b or c". */
+export function oneOfText(values: readonly string[]): string {
+  return values.length === 1 ? values[0] : `${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}`;
+}
+
+/**
+ * Small readers over values of unknown shape (stack config arrives as parsed YAML/JSON, component
+ * args from code). Each returns the value typed, the default when absent, or throws a
+ * ValidationError naming the setting, the value and what is allowed.
+ */
+export const read = {
+  boolean(setting: string, value: unknown, fallback: boolean): boolean {
+    if (value === undefined) return fallback;
+    if (typeof value !== "boolean") fail(setting, value, "use true or false");
+    return value;
+  },
+
+  integer(setting: string, value: unknown, min: number, max: number, fallback: number): number {
+    if (value === undefined) return fallback;
+    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+      fail(setting, value, `use a whole number from ${min} to ${max}`);
+    }
+    return value;
+  },
+
+  oneOf<T extends string>(setting: string, value: unknown, allowed: readonly T[], fallback: T): T {
+    if (value === undefined) return fallback;
+    if (!allowed.includes(value as T)) fail(setting, value, `use ${oneOfText(allowed)}`);
+    return value as T;
+  },
+
+  /** An optional string matching a pattern; an empty string counts as absent. */
+  optionalString(setting: string, value: unknown, pattern: RegExp, rule: string): string | undefined {
+    if (value === undefined || value === "") return undefined;
+    if (typeof value !== "string" || !pattern.test(value)) fail(setting, value, `use ${rule}`);
+    return value;
+  },
+
+  /**
+   * A plain object whose keys must all be known: a misspelt key is an error, not silently ignored.
+   * `setting` is "" for the top level (the component args themselves).
+   */
+  object(setting: string, value: unknown, knownKeys: readonly string[]): Record<string, unknown> {
+    if (value === undefined) return {};
+    if (typeof value !== "object" || value === null || Array.isArray(value)) fail(setting || "args", value, "use an object");
+    const record = value as Record<string, unknown>;
+    for (const key of Object.keys(record)) {
+      if (!knownKeys.includes(key)) {
+        const where = setting ? ` of ${setting}` : "";
+        throw new ValidationError(setting ? `${setting}.${key}` : key, `is not a setting; known settings${where} are ${oneOfText(knownKeys)}`);
+      }
+    }
+    return record;
+  },
+
+  array(setting: string, value: unknown): unknown[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) fail(setting, value, "use a list");
+    return value;
+  },
+
+  stringMap(setting: string, value: unknown): Record<string, string> {
+    if (value === undefined) return {};
+    if (typeof value !== "object" || value === null || Array.isArray(value)) fail(setting, value, "use a map of names to strings");
+    for (const [key, item] of Object.entries(value)) {
+      if (typeof item !== "string") fail(`${setting}.${key}`, item, "use a string");
+    }
+    return value as Record<string, string>;
+  },
+};

@@ -1,0 +1,171 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Realistic Azure answers for the Pulumi SDK's mock engine: ARM-style ids, names, login servers,
+ * client and object ids, role definitions from the client config, credentials. Every value is
+ * derived from the resource's type and name, so the same program gets the same answers on every run.
+ *
+ * Used by this project's tests and offline plan, and exported (`acr-infra/testing`) for teams that
+ * unit-test their own stacks that use the component.
+ */
+
+/** Every secret value the mocks hand out starts with this, so a test can prove none leaked. */
+export const MOCK_SECRET_PREFIX = "mock-secret-";
+
+/** A GUID derived from a seed: stable, and different for different seeds. */
+export function mockGuid(seed: string): string {
+  const h = crypto.createHash("sha256").update(seed).digest("hex");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export const MOCK_SUBSCRIPTION_ID = mockGuid("subscription");
+export const MOCK_TENANT_ID = mockGuid("tenant");
+/** The identity that runs the deployment (the client config's client and object id). */
+export const MOCK_DEPLOYER = { clientId: mockGuid("deployer-client"), objectId: mockGuid("deployer-object") };
+export const MOCK_ROTATION_START = "2026-01-01T00:00:00Z";
+
+function mockSecret(seed: string): string {
+  return `${MOCK_SECRET_PREFIX}${crypto.createHash("sha256").update(seed).digest("base64url").slice(0, 24)}`;
+}
+
+/** A lower-case letters-and-digits string of a given length, as @pulumi/random would make. */
+function mockRandomString(seed: string, length: number): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
+  const bytes = crypto.createHash("sha256").update(seed).digest();
+  return Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length]).join("");
+}
+
+/** azure-native's autonaming: the logical name plus a random suffix. */
+function autoname(name: string): string {
+  return `${name}${mockRandomString(`autoname:${name}`, 7)}`;
+}
+
+type Inputs = Record<string, unknown>;
+type State = { id: string; state: Inputs };
+type ResourceMock = (name: string, inputs: Inputs) => State;
+
+const subscriptionScope = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
+const inGroup = (inputs: Inputs, provider: string, resourceName: string) =>
+  `${subscriptionScope}/resourceGroups/${String(inputs.resourceGroupName)}/providers/${provider}/${resourceName}`;
+
+/** An azure-native resource named by `nameInput` (or autonamed) under a resource group. */
+function armResource(provider: string, nameInput: string, extra: (name: string, inputs: Inputs) => Inputs = () => ({})): ResourceMock {
+  return (logicalName, inputs) => {
+    const name = (inputs[nameInput] as string | undefined) ?? autoname(logicalName);
+    return { id: inGroup(inputs, provider, name), state: { ...inputs, name, ...extra(name, inputs) } };
+  };
+}
+
+const RESOURCE_MOCKS: Record<string, ResourceMock> = {
+  "azure-native:resources:ResourceGroup": (logicalName, inputs) => {
+    const name = (inputs.resourceGroupName as string | undefined) ?? autoname(logicalName);
+    return { id: `${subscriptionScope}/resourceGroups/${name}`, state: { ...inputs, name } };
+  },
+  "azure-native:containerregistry:Registry": armResource("Microsoft.ContainerRegistry/registries", "registryName", (name) => ({
+    loginServer: `${name.toLowerCase()}.azurecr.io`,
+    provisioningState: "Succeeded",
+    creationDate: MOCK_ROTATION_START,
+  })),
+  "azure-native:storage:StorageAccount": armResource("Microsoft.Storage/storageAccounts", "accountName", (name) => ({
+    primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` },
+  })),
+  "azure-native:storage:ManagementPolicy": (_, inputs) => ({
+    id: inGroup(inputs, "Microsoft.Storage/storageAccounts", `${String(inputs.accountName)}/managementPolicies/default`),
+    state: { ...inputs, name: "DefaultManagementPolicy" },
+  }),
+  "azure-native:monitor:DiagnosticSetting": (logicalName, inputs) => {
+    const name = (inputs.name as string | undefined) ?? autoname(logicalName);
+    return { id: `${String(inputs.resourceUri)}/providers/Microsoft.Insights/diagnosticSettings/${name}`, state: { ...inputs, name } };
+  },
+  "azure-native:authorization:RoleAssignment": (logicalName, inputs) => {
+    const name = (inputs.roleAssignmentName as string | undefined) ?? mockGuid(logicalName);
+    return { id: `${String(inputs.scope)}/providers/Microsoft.Authorization/roleAssignments/${name}`, state: { ...inputs, name } };
+  },
+  "azure-native:containerregistry:Task": (logicalName, inputs) => {
+    const name = (inputs.taskName as string | undefined) ?? autoname(logicalName);
+    return { id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/tasks/${name}`), state: { ...inputs, name } };
+  },
+  "random:index/randomString:RandomString": (logicalName, inputs) => ({
+    id: logicalName,
+    state: { ...inputs, result: mockRandomString(logicalName, Number(inputs.length ?? 8)) },
+  }),
+  "random:index/randomUuid:RandomUuid": (logicalName, inputs) => {
+    const result = mockGuid(logicalName);
+    return { id: result, state: { ...inputs, result } };
+  },
+  "time:index/rotating:Rotating": (_, inputs) => {
+    const rotation = new Date(Date.parse(MOCK_ROTATION_START) + Number(inputs.rotationDays ?? 0) * 86_400_000);
+    return {
+      id: MOCK_ROTATION_START,
+      state: { ...inputs, rfc3339: MOCK_ROTATION_START, rotationRfc3339: rotation.toISOString().replace(/\.000Z$/, "Z") },
+    };
+  },
+  "azuread:index/application:Application": (logicalName, inputs) => {
+    const objectId = mockGuid(`application-object:${logicalName}`);
+    return { id: `/applications/${objectId}`, state: { ...inputs, objectId, clientId: mockGuid(`application-client:${logicalName}`) } };
+  },
+  "azuread:index/servicePrincipal:ServicePrincipal": (logicalName, inputs) => {
+    const objectId = mockGuid(`service-principal:${logicalName}`);
+    return { id: `/servicePrincipals/${objectId}`, state: { ...inputs, objectId, applicationTenantId: MOCK_TENANT_ID } };
+  },
+  "azuread:index/applicationPassword:ApplicationPassword": (logicalName, inputs) => {
+    const keyId = mockGuid(`password:${logicalName}`);
+    return { id: `${String(inputs.applicationId)}/password/${keyId}`, state: { ...inputs, keyId, value: mockSecret(`password:${logicalName}`) } };
+  },
+  "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential": (logicalName, inputs) => {
+    const credentialId = mockGuid(`federated:${logicalName}`);
+    return { id: `${String(inputs.applicationId)}/federatedIdentityCredential/${credentialId}`, state: { ...inputs, credentialId } };
+  },
+};
+
+type CallMock = (inputs: Inputs) => Inputs;
+
+const CALL_MOCKS: Record<string, CallMock> = {
+  "azure-native:authorization:getClientConfig": () => ({
+    subscriptionId: MOCK_SUBSCRIPTION_ID,
+    tenantId: MOCK_TENANT_ID,
+    ...MOCK_DEPLOYER,
+  }),
+  "azuread:index/getClientConfig:getClientConfig": () => ({ tenantId: MOCK_TENANT_ID, ...MOCK_DEPLOYER }),
+  "azure-native:containerregistry:listRegistryCredentials": (inputs) => ({
+    username: inputs.registryName,
+    passwords: [
+      { name: "password", value: mockSecret(`admin:${String(inputs.registryName)}:1`) },
+      { name: "password2", value: mockSecret(`admin:${String(inputs.registryName)}:2`) },
+    ],
+  }),
+};
+
+export interface AzureMocksOptions {
+  /** More resource types (or other answers for these), keyed by type token. */
+  resources?: Record<string, ResourceMock>;
+  /** More invokes (or other answers), keyed by function token. */
+  calls?: Record<string, CallMock>;
+}
+
+/** Pulumi mocks that answer like Azure. Unknown invokes throw, so a new call gets a deliberate answer. */
+export class AzureMocks implements pulumi.runtime.Mocks {
+  private readonly resources: Record<string, ResourceMock>;
+  private readonly calls: Record<string, CallMock>;
+
+  constructor(options: AzureMocksOptions = {}) {
+    this.resources = { ...RESOURCE_MOCKS, ...options.resources };
+    this.calls = { ...CALL_MOCKS, ...options.calls };
+  }
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Inputs } {
+    const mock = this.resources[args.type];
+    if (mock) return mock(args.name, args.inputs as Inputs);
+    if (!args.custom) return { id: undefined, state: args.inputs as Inputs };
+    // Any other Azure resource still gets an ARM-style id and a name.
+    const name = autoname(args.name);
+    return { id: `${subscriptionScope}/providers/Mock.${args.type.replace(/[:/]/g, ".")}/${name}`, state: { ...args.inputs, name } };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Inputs {
+    const mock = this.calls[args.token];
+    if (!mock) throw new Error(`acr-infra Azure mocks have no answer for the invoke ${args.token}; pass one in AzureMocksOptions.calls`);
+    return mock(args.inputs as Inputs);
+  }
+}

@@ -1,0 +1,139 @@
+import * as pulumi from "@pulumi/pulumi";
+import { AzureMocks } from "./azure-mocks";
+
+/** How every secret value is shown by the harness, the offline plan and its tests. */
+export const SECRET_MASK = "[secret]";
+
+/** One resource as the engine would receive it: type, name, options and inputs. */
+export interface PlannedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** The parent's URN; null for a resource at the top of the stack. */
+  parent: string | null;
+  /** A custom resource (a real Azure/Entra ID object) rather than a component. */
+  custom: boolean;
+  protect: boolean;
+  /** URNs this resource waits for: explicit dependsOn and the resources its inputs come from. */
+  dependsOn: string[];
+  /** The inputs, with every secret value replaced by "[secret]". */
+  inputs: Record<string, unknown>;
+}
+
+export interface ProgramRun {
+  project: string;
+  stack: string;
+  /** Every registered resource, sorted by URN so that the same program lists them the same way. */
+  resources: PlannedResource[];
+  /** The program's exports (stack outputs) with values resolved; secrets shown as "[secret]". */
+  outputs: Record<string, unknown>;
+  /** The exports as the program returned them (Outputs and all), for `pulumi.isSecret` checks. */
+  exports: Record<string, unknown>;
+}
+
+export interface RunOptions {
+  /** The program: declares resources, returns its exports (a module object, a plain object, or nothing). */
+  program: () => unknown;
+  project?: string;
+  stack?: string;
+  /** Stack config by full key (`acr-infra:sku`); values that are not strings are JSON-encoded as the CLI does. */
+  config?: Record<string, unknown>;
+  /** Config keys that are secret. */
+  secretConfigKeys?: string[];
+  mocks?: pulumi.runtime.Mocks;
+}
+
+// The parts of the SDK's mock monitor and its request that the harness reads. The monitor receives
+// exactly what `pulumi up` would send the engine, so recording here shows the real options.
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getProtect(): boolean | undefined;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+type Callback = (error: unknown, response?: { getUrn(): string }) => void;
+interface MockMonitorLike {
+  registerResource(request: RegisterRequest, callback: Callback): unknown;
+}
+
+// The SDK's wire markers for special values (see @pulumi/pulumi runtime/rpc).
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+
+/** Turns wire values into plain JSON: secrets masked, resource references as their URN. */
+export function plainValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainValue);
+  if (value === null || typeof value !== "object") return value;
+  const record = value as Record<string, unknown>;
+  if (record[SIG_KEY] === SECRET_SIG) return SECRET_MASK;
+  if (record[SIG_KEY] === RESOURCE_SIG) return record.urn;
+  return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, plainValue(item)]));
+}
+
+/** The value of an Output (or plain value), with secrets masked when `maskSecrets`. */
+export async function resolveValue(value: unknown, maskSecrets = true): Promise<unknown> {
+  if (!pulumi.Output.isInstance(value)) {
+    if (Array.isArray(value)) return Promise.all(value.map((item) => resolveValue(item, maskSecrets)));
+    if (value !== null && typeof value === "object" && !pulumi.Resource.isInstance(value)) {
+      const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await resolveValue(v, maskSecrets)]));
+      return Object.fromEntries(entries);
+    }
+    return value;
+  }
+  if (maskSecrets && (await pulumi.isSecret(value))) return SECRET_MASK;
+  const inner = await new Promise<unknown>((resolve) => value.apply((v) => resolve(v)));
+  return resolveValue(inner, maskSecrets);
+}
+
+/**
+ * Runs a Pulumi program under the SDK's mock engine with realistic Azure mocks and returns every
+ * resource it declared (with options and inputs) and its outputs. One run per process at a time.
+ */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  const project = options.project ?? "acr-infra";
+  const stack = options.stack ?? "dev";
+  const config = Object.fromEntries(
+    Object.entries(options.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
+  );
+  pulumi.runtime.setAllConfig(config, options.secretConfigKeys);
+  await pulumi.runtime.setMocks(options.mocks ?? new AzureMocks(), project, stack);
+
+  const recorded: PlannedResource[] = [];
+  const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) =>
+    register(request, (error, response) => {
+      if (!error && response) {
+        recorded.push({
+          urn: response.getUrn(),
+          type: request.getType(),
+          name: request.getName(),
+          parent: request.getParent() || null,
+          custom: request.getCustom(),
+          protect: request.getProtect() ?? false,
+          dependsOn: [...new Set(request.getDependenciesList())].sort(),
+          inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+        });
+      }
+      callback(error, response);
+    });
+
+  const returned = await options.program();
+  const exports: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((returned ?? {}) as Record<string, unknown>)) {
+    if (value !== undefined && key !== "__esModule" && key !== "default") exports[key] = value;
+  }
+  const outputs: Record<string, unknown> = {};
+  for (const key of Object.keys(exports).sort()) {
+    const value = await resolveValue(exports[key]);
+    if (value !== undefined) outputs[key] = value;
+  }
+  // Wait for every registration still in flight before reading what was recorded.
+  await pulumi.runtime.disconnect();
+  recorded.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+  return { project, stack, resources: recorded, outputs, exports };
+}

@@ -1,0 +1,223 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerRegistry, ROLE_DEFINITION_IDS, purgeCommand } from "../components";
+import { roleAssignmentName } from "../components/principal";
+import { AzureMocks, MOCK_SECRET_PREFIX, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, ProgramRun, resolveValue, runProgram } from "../testing";
+import { T } from "./support/stacks";
+
+const EXISTING_USER = "0f0e0d0c-0b0a-4909-8807-060504030201";
+
+class CountingMocks extends AzureMocks {
+  readonly invokes: string[] = [];
+  call(args: pulumi.runtime.MockCallArgs) {
+    this.invokes.push(args.token);
+    return super.call(args);
+  }
+}
+
+let run: ProgramRun;
+let web: ContainerRegistry;
+let api: ContainerRegistry;
+const mocks = new CountingMocks();
+
+beforeAll(async () => {
+  run = await runProgram({
+    stack: "test",
+    mocks,
+    program: () => {
+      web = new ContainerRegistry("web", {
+        sku: "Premium",
+        adminUserEnabled: true,
+        location: "westeurope",
+        logRetentionDays: 45,
+        tags: { team: "web" },
+        roleAssignments: [{ principalId: EXISTING_USER, principalType: "User", role: "AcrPull" }],
+        purge: [{ schedule: "0 3 * * *", filter: "web/.*:pr-.*", ago: "7d", keep: 3, untagged: true }],
+      });
+      api = new ContainerRegistry("api", {
+        resourceGroupName: "shared-rg",
+        protect: true,
+        servicePrincipal: { enabled: false },
+      });
+      return {};
+    },
+  });
+});
+
+const ofComponent = (name: string) => run.resources.filter((r) => r.parent === `urn:pulumi:test::acr-infra::${T.component}::${name}`);
+const find = (component: string, type: string) => {
+  const found = ofComponent(component).filter((r) => r.type === type);
+  expect(found).toHaveLength(1);
+  return found[0];
+};
+const value = <T>(output: pulumi.Output<T> | undefined) => resolveValue(output, false) as Promise<T>;
+
+describe("children, parenting and naming", () => {
+  test("a full instance declares every part, each parented to the component and named from it", () => {
+    const types = ofComponent("web").map((r) => r.type).sort();
+    expect(types).toEqual(
+      [
+        T.resourceGroup, T.registry, T.storageAccount, T.diagnosticSetting, T.lifecyclePolicy, T.application,
+        T.servicePrincipal, T.password, T.rotating, T.roleAssignment, T.roleAssignment, T.task, T.randomString,
+      ].sort(),
+    );
+    for (const resource of ofComponent("web")) expect(resource.name.startsWith("web-")).toBe(true);
+  });
+
+  test("two instances in one stack do not collide", () => {
+    const urns = run.resources.map((r) => r.urn);
+    expect(new Set(urns).size).toBe(urns.length);
+    const registryNames = run.resources.filter((r) => r.type === T.registry).map((r) => r.inputs.registryName);
+    expect(new Set(registryNames).size).toBe(2);
+  });
+
+  test("only the components sit at the top of the stack", () => {
+    expect(run.resources.filter((r) => r.parent === null).map((r) => r.type)).toEqual([T.component, T.component]);
+  });
+});
+
+describe("registry", () => {
+  test("SKU, admin user, anonymous pull off, tags with managed-by and stack", () => {
+    const registry = find("web", T.registry);
+    expect(registry.inputs).toMatchObject({
+      sku: { name: "Premium" },
+      adminUserEnabled: true,
+      anonymousPullEnabled: false,
+      location: "westeurope",
+      tags: { team: "web", "managed-by": "acr-infra", stack: "test" },
+    });
+  });
+
+  test("a generated name is letters and digits from project, stack and component plus a random suffix", async () => {
+    const name = await value(web.registryName);
+    expect(name).toMatch(/^acrinfratestweb[a-z0-9]{8}$/);
+    expect(await value(web.loginServer)).toBe(`${name}.azurecr.io`);
+  });
+
+  test("an existing resource group is used instead of a new one", () => {
+    expect(ofComponent("api").some((r) => r.type === T.resourceGroup)).toBe(false);
+    expect(find("api", T.registry).inputs.resourceGroupName).toBe("shared-rg");
+  });
+
+  test("protect guards the registry and the storage account, and nothing else", () => {
+    const protectedTypes = ofComponent("api").filter((r) => r.protect).map((r) => r.type).sort();
+    expect(protectedTypes).toEqual([T.registry, T.storageAccount].sort());
+    expect(ofComponent("web").some((r) => r.protect)).toBe(false);
+  });
+});
+
+describe("admin credentials", () => {
+  test("are read only when the admin user is on, and the password is a secret", async () => {
+    expect(mocks.invokes.filter((t) => t === "azure-native:containerregistry:listRegistryCredentials")).toHaveLength(1);
+    expect(await pulumi.isSecret(web.adminPassword!)).toBe(true);
+    expect(await value(web.adminPassword)).toMatch(new RegExp(`^${MOCK_SECRET_PREFIX}`));
+    expect(await value(web.adminUsername)).toBe(await value(web.registryName));
+    expect(api.adminPassword).toBeUndefined();
+    expect(api.adminUsername).toBeUndefined();
+  });
+});
+
+describe("audit-log storage", () => {
+  test("a hardened StorageV2 account", () => {
+    expect(find("web", T.storageAccount).inputs).toMatchObject({
+      kind: "StorageV2",
+      enableHttpsTrafficOnly: true,
+      minimumTlsVersion: "TLS1_2",
+      allowBlobPublicAccess: false,
+      allowSharedKeyAccess: false,
+      encryption: { requireInfrastructureEncryption: true },
+      networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" },
+    });
+    expect(find("web", T.storageAccount).inputs.accountName).toMatch(/^[a-z0-9]{3,24}$/);
+  });
+
+  test("the registry's login and repository events and metrics go to that account", async () => {
+    const setting = find("web", T.diagnosticSetting);
+    expect(setting.inputs.resourceUri).toBe(await value(web.registryId));
+    expect(setting.inputs.storageAccountId).toMatch(/\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]+$/);
+    expect(setting.inputs.logs).toEqual([
+      { category: "ContainerRegistryLoginEvents", enabled: true },
+      { category: "ContainerRegistryRepositoryEvents", enabled: true },
+    ]);
+    expect(setting.inputs.metrics).toEqual([{ category: "AllMetrics", enabled: true }]);
+  });
+
+  test("a lifecycle rule deletes the logs after logRetentionDays", () => {
+    const policy = find("web", T.lifecyclePolicy);
+    expect(policy.inputs.managementPolicyName).toBe("default");
+    expect(JSON.stringify(policy.inputs.policy)).toContain('"daysAfterModificationGreaterThan":45');
+    expect(JSON.stringify(policy.inputs.policy)).toContain('"prefixMatch":["insights-logs-","insights-metrics-"]');
+  });
+});
+
+describe("CI service principal", () => {
+  test("application, service principal and a password that ends and rotates", () => {
+    const application = find("web", T.application);
+    expect(application.inputs.displayName).toBe("acr-infra-test-web-ci");
+    const password = find("web", T.password);
+    expect(password.inputs.endDate).toBe("2026-06-30T00:00:00Z"); // mock rotation start + 180 days
+    expect(password.inputs.rotateWhenChanged).toEqual({ rotation: "2026-01-01T00:00:00Z" });
+    expect(find("web", T.rotating).inputs.rotationDays).toBe(90);
+    expect(password.dependsOn).toContain(application.urn);
+  });
+
+  test("client secret is a secret; ids and tenant are exported", async () => {
+    expect(await pulumi.isSecret(web.servicePrincipalClientSecret!)).toBe(true);
+    expect(await value(web.servicePrincipalClientSecret)).toMatch(new RegExp(`^${MOCK_SECRET_PREFIX}`));
+    expect(await value(web.servicePrincipalClientId)).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await value(web.tenantId)).toBe(MOCK_TENANT_ID);
+  });
+
+  test("AcrPush on the registry's scope, as a ServicePrincipal, under a stable GUID name", async () => {
+    const registryId = await value(web.registryId);
+    const principalId = await value(web.servicePrincipalObjectId);
+    const assignment = ofComponent("web").find((r) => r.type === T.roleAssignment && r.inputs.principalId === principalId)!;
+    expect(assignment.inputs).toMatchObject({
+      scope: registryId,
+      principalType: "ServicePrincipal",
+      roleDefinitionId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_DEFINITION_IDS.AcrPush}`,
+    });
+    expect(assignment.inputs.roleAssignmentName).toBe(roleAssignmentName(registryId!, principalId!, "AcrPush"));
+    expect(assignment.inputs.roleAssignmentName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+  });
+
+  test("disabled: no application, principal, password or role assignment, and no secret output", () => {
+    const types = ofComponent("api").map((r) => r.type);
+    for (const type of [T.application, T.servicePrincipal, T.password, T.rotating, T.roleAssignment]) expect(types).not.toContain(type);
+    expect(api.servicePrincipalClientSecret).toBeUndefined();
+  });
+});
+
+describe("role assignments for existing identities", () => {
+  test("the given principal gets its role with its principal type", async () => {
+    const assignment = ofComponent("web").find((r) => r.type === T.roleAssignment && r.inputs.principalId === EXISTING_USER)!;
+    expect(assignment.name).toBe(`web-role-acrpull-${EXISTING_USER}`);
+    expect(assignment.inputs).toMatchObject({
+      principalType: "User",
+      scope: await value(web.registryId),
+      roleDefinitionId: expect.stringMatching(new RegExp(`${ROLE_DEFINITION_IDS.AcrPull}$`)),
+    });
+  });
+
+  test("role assignment names differ per principal and role, and repeat for the same grant", () => {
+    const scope = "/subscriptions/x/resourceGroups/y/providers/Microsoft.ContainerRegistry/registries/z";
+    expect(roleAssignmentName(scope, EXISTING_USER, "AcrPull")).toBe(roleAssignmentName(scope, EXISTING_USER, "AcrPull"));
+    expect(roleAssignmentName(scope, EXISTING_USER, "AcrPull")).not.toBe(roleAssignmentName(scope, EXISTING_USER, "AcrPush"));
+  });
+});
+
+describe("scheduled purge", () => {
+  test("each rule is an ACR Task on a timer running the decoded acr purge command", () => {
+    const task = find("web", T.task);
+    const step = task.inputs.step as { type: string; encodedTaskContent: string; contextPath: string };
+    expect(step.type).toBe("EncodedTask");
+    expect(step.contextPath).toBe("/dev/null");
+    const yaml = Buffer.from(step.encodedTaskContent, "base64").toString("utf8");
+    expect(yaml).toContain("  - cmd: acr purge --filter 'web/.*:pr-.*' --ago 7d --keep 3 --untagged\n");
+    expect(task.inputs.platform).toEqual({ os: "Linux" });
+    expect(task.inputs.trigger).toEqual({ timerTriggers: [{ name: "purge-0-timer", schedule: "0 3 * * *", status: "Enabled" }] });
+  });
+
+  test("the command leaves out keep and untagged when not asked for", () => {
+    expect(purgeCommand({ schedule: "0 3 * * *", filter: "a:b", ago: "1d" })).toBe("acr purge --filter 'a:b' --ago 1d");
+  });
+});

@@ -1,0 +1,45 @@
+import * as pulumi from "@pulumi/pulumi";
+import { MOCK_SECRET_PREFIX, ProgramRun } from "../testing";
+import { T, ofType, runStack, single } from "./support/stacks";
+
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await runStack("dev");
+});
+
+test("dev declares the whole setup under one component", () => {
+  const children = run.resources.filter((r) => r.type !== T.component);
+  for (const type of [T.resourceGroup, T.registry, T.storageAccount, T.diagnosticSetting, T.lifecyclePolicy, T.application, T.servicePrincipal, T.password, T.roleAssignment, T.task]) {
+    expect(ofType(run, type).length).toBeGreaterThanOrEqual(1);
+  }
+  const component = single(run, T.component);
+  for (const child of children) expect(child.parent).toBe(component.urn);
+});
+
+test("dev is cheap: Basic, nothing protected, short-lived rotating CI secret, short log retention", () => {
+  expect(single(run, T.registry).inputs).toMatchObject({ sku: { name: "Basic" }, adminUserEnabled: false, location: "westeurope" });
+  expect(run.resources.some((r) => r.protect)).toBe(false);
+  expect(single(run, T.rotating).inputs.rotationDays).toBe(14);
+  expect(single(run, T.password).inputs.endDate).toBe("2026-01-31T00:00:00Z");
+  expect(JSON.stringify(single(run, T.lifecyclePolicy).inputs.policy)).toContain('"daysAfterModificationGreaterThan":30');
+});
+
+test("stack outputs: exactly the documented keys; no admin credentials while the admin user is off", () => {
+  expect(Object.keys(run.outputs).sort()).toEqual(
+    ["loginServer", "registryId", "registryName", "resourceGroupName", "servicePrincipalClientId", "servicePrincipalClientSecret", "servicePrincipalObjectId", "storageAccountName", "tenantId"].sort(),
+  );
+  expect(run.outputs.servicePrincipalClientSecret).toBe("[secret]");
+});
+
+test("the client secret is a Pulumi secret, and no secret value appears in the recorded plan", async () => {
+  expect(await pulumi.isSecret(run.exports.servicePrincipalClientSecret as pulumi.Output<string>)).toBe(true);
+  expect(JSON.stringify(run)).not.toContain(MOCK_SECRET_PREFIX);
+});
+
+test("dev with the admin user on exports username and a secret password", async () => {
+  // A second run of the same program in this file needs a fresh module: index.ts declares on import.
+  jest.resetModules();
+  const withAdmin = await runStack("dev", { "acr-infra:adminUserEnabled": true });
+  expect(withAdmin.outputs.adminPassword).toBe("[secret]");
+  expect(withAdmin.outputs.adminUsername).toBe(withAdmin.outputs.registryName);
+});

@@ -1,0 +1,109 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ContainerRegistryArgs, ValidationError, containerRegistryFromConfig, resolveArgs } from "../components";
+import { runProgram } from "../testing";
+
+const GUID = "11111111-2222-3333-4444-555555555555";
+
+/** The message a user reads for these args, or undefined when they are accepted. */
+function messageFor(args: unknown): string | undefined {
+  try {
+    resolveArgs(args);
+    return undefined;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ValidationError);
+    return (error as Error).message;
+  }
+}
+
+describe("every setting is checked, with a message naming the setting, the value and what is allowed", () => {
+  test.each<[string, ContainerRegistryArgs | Record<string, unknown>, string]>([
+    ["unknown setting", { skew: "Basic" }, 'skew: is not a setting; known settings are registryName'],
+    ["sku", { sku: "Gold" as never }, 'sku: "Gold" is not allowed: use Basic, Standard or Premium'],
+    ["sku case", { sku: "premium" as never }, 'sku: "premium" is not allowed: use Basic, Standard or Premium'],
+    ["registryName too short", { registryName: "abc" }, 'registryName: "abc" is not allowed: use 5 to 50 letters and digits'],
+    ["registryName with dash", { registryName: "my-registry" }, 'registryName: "my-registry" is not allowed: use 5 to 50 letters and digits'],
+    ["registryName too long", { registryName: "a".repeat(51) }, "registryName:"],
+    ["resourceGroupName ending in a period", { resourceGroupName: "rg." }, 'resourceGroupName: "rg." is not allowed'],
+    ["location", { location: "West Europe" }, 'location: "West Europe" is not allowed: use an Azure region name'],
+    ["adminUserEnabled as text", { adminUserEnabled: "yes" as never }, 'adminUserEnabled: "yes" is not allowed: use true or false'],
+    ["protect as number", { protect: 1 as never }, "protect: 1 is not allowed: use true or false"],
+    ["logRetentionDays zero", { logRetentionDays: 0 }, "logRetentionDays: 0 is not allowed: use a whole number from 1 to 3650"],
+    ["logRetentionDays fraction", { logRetentionDays: 1.5 }, "logRetentionDays: 1.5 is not allowed"],
+    ["tags value", { tags: { team: 5 } as never }, "tags.team: 5 is not allowed: use a string"],
+    ["servicePrincipal unknown key", { servicePrincipal: { rol: "AcrPull" } as never }, "servicePrincipal.rol: is not a setting"],
+    ["servicePrincipal.role unknown", { servicePrincipal: { role: "Admin" as never } }, 'servicePrincipal.role: "Admin" is not allowed: use AcrPull, AcrPush, AcrDelete, Reader, Contributor or Owner'],
+    [
+      "servicePrincipal.role Owner without opt-in",
+      { servicePrincipal: { role: "Owner" } },
+      'servicePrincipal.role: "Owner" needs servicePrincipal.allowPrivilegedRole: true',
+    ],
+    ["servicePrincipal.role Contributor without opt-in", { servicePrincipal: { role: "Contributor" } }, "needs servicePrincipal.allowPrivilegedRole: true"],
+    ["passwordLifetimeDays above 730", { servicePrincipal: { passwordLifetimeDays: 731 } }, "servicePrincipal.passwordLifetimeDays: 731 is not allowed: use a whole number from 1 to 730"],
+    [
+      "rotation not before expiry",
+      { servicePrincipal: { passwordLifetimeDays: 30, rotationDays: 30 } },
+      "servicePrincipal.rotationDays: 30 is not allowed: use fewer days than servicePrincipal.passwordLifetimeDays (30)",
+    ],
+    ["roleAssignments not a list", { roleAssignments: { principalId: GUID } as never }, "roleAssignments:"],
+    ["principalId not a GUID", { roleAssignments: [{ principalId: "alice@example.com", principalType: "User", role: "AcrPull" }] }, 'roleAssignments[0].principalId: "alice@example.com" is not allowed: use an object id, a GUID'],
+    ["principalId missing", { roleAssignments: [{ principalType: "User", role: "AcrPull" } as never] }, "roleAssignments[0].principalId: is missing"],
+    ["principalType unknown", { roleAssignments: [{ principalId: GUID, principalType: "App" as never, role: "AcrPull" }] }, 'roleAssignments[0].principalType: "App" is not allowed: use User, Group or ServicePrincipal'],
+    ["role that does not exist", { roleAssignments: [{ principalId: GUID, principalType: "User", role: "AcrAdmin" as never }] }, 'roleAssignments[0].role: "AcrAdmin" is not allowed'],
+    ["privileged role for an existing identity", { roleAssignments: [{ principalId: GUID, principalType: "Group", role: "Owner" }] }, "roleAssignments[0].role: \"Owner\" needs roleAssignments[0].allowPrivilegedRole: true"],
+    ["purge schedule", { purge: [{ schedule: "every day", filter: ".*:.*", ago: "7d" }] }, 'purge[0].schedule: "every day" is not a cron schedule: use 5 fields'],
+    ["purge schedule field", { purge: [{ schedule: "0 25 * * *", filter: ".*:.*", ago: "7d" }] }, 'purge[0].schedule: "0 25 * * *" has an invalid hour field "25"'],
+    ["purge filter without colon", { purge: [{ schedule: "0 3 * * *", filter: "app", ago: "7d" }] }, 'purge[0].filter: "app" is not a filter: use <repository regex>:<tag regex>'],
+    ["purge filter bad regex", { purge: [{ schedule: "0 3 * * *", filter: "app:([", ago: "7d" }] }, 'purge[0].filter: "app:([" has an invalid tag regex'],
+    ["purge filter quote", { purge: [{ schedule: "0 3 * * *", filter: "app:it's", ago: "7d" }] }, "purge[0].filter: \"app:it's\" is not allowed: a filter cannot contain a single quote"],
+    ["purge age", { purge: [{ schedule: "0 3 * * *", filter: ".*:.*", ago: "7 days" }] }, 'purge[0].ago: "7 days" is not a duration: use a number followed by d, h, m or s'],
+    ["purge age missing", { purge: [{ schedule: "0 3 * * *", filter: ".*:.*" } as never] }, "purge[0].ago: is missing: use a string"],
+    ["purge keep negative", { purge: [{ schedule: "0 3 * * *", filter: ".*:.*", ago: "7d", keep: -1 }] }, "purge[0].keep: -1 is not allowed: use a whole number from 0 to 10000"],
+  ])("%s", (_, args, expected) => {
+    expect(messageFor(args)).toContain(expected);
+  });
+
+  test("privileged roles are accepted with the explicit opt-in", () => {
+    expect(messageFor({ servicePrincipal: { role: "Owner", allowPrivilegedRole: true } })).toBeUndefined();
+    expect(messageFor({ roleAssignments: [{ principalId: GUID, principalType: "Group", role: "Contributor", allowPrivilegedRole: true }] })).toBeUndefined();
+  });
+
+  test("a disabled service principal is not checked for its role", () => {
+    expect(messageFor({ servicePrincipal: { enabled: false, role: "Owner" } })).toBeUndefined();
+  });
+
+  test("defaults are secure: admin user off, AcrPush, no protection opt-outs needed", () => {
+    const resolved = resolveArgs({});
+    expect(resolved).toMatchObject({
+      sku: "Standard",
+      adminUserEnabled: false,
+      servicePrincipal: { enabled: true, role: "AcrPush", passwordLifetimeDays: 180, rotationDays: 90, allowPrivilegedRole: false },
+      logRetentionDays: 90,
+      protect: false,
+      roleAssignments: [],
+      purge: [],
+    });
+  });
+
+  test("a principalId that is an Output (not known yet) is accepted", () => {
+    expect(messageFor({ roleAssignments: [{ principalId: pulumi.output(GUID), principalType: "ServicePrincipal", role: "AcrPull" }] })).toBeUndefined();
+  });
+});
+
+describe("a bad stack config stops the program before any resource is declared", () => {
+  test.each<[string, Record<string, unknown>, string]>([
+    ["sku", { "acr-infra:sku": "Gold" }, 'acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium'],
+    ["typo in a key", { "acr-infra:adminUserEnable": true }, "acr-infra:adminUserEnable: is not a setting; known settings are registryName"],
+    ["boolean as text", { "acr-infra:adminUserEnabled": "maybe" }, 'acr-infra:adminUserEnabled: "maybe" is not allowed: use true or false'],
+    ["privileged role", { "acr-infra:servicePrincipal": { role: "Owner" } }, 'acr-infra:servicePrincipal.role: "Owner" needs servicePrincipal.allowPrivilegedRole: true'],
+    ["registry name", { "acr-infra:registryName": "my_registry" }, 'acr-infra:registryName: "my_registry" is not allowed: use 5 to 50 letters and digits'],
+  ])("%s", async (_, config, expected) => {
+    let error: unknown;
+    await runProgram({ config, program: () => containerRegistryFromConfig("acr") }).catch((e) => (error = e));
+    expect(error).toBeInstanceOf(ValidationError);
+    // pulumi.RunError: `pulumi up` prints the message alone, without a stack trace.
+    expect(error).toBeInstanceOf(pulumi.RunError);
+    expect((error as Error).message).toContain(expected);
+    const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
+    expect(monitor.getRegisteredResources().size).toBe(0);
+  });
+});
