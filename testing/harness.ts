@@ -18,6 +18,8 @@ export interface PlannedResource {
   dependsOn: string[];
   /** The inputs, with every secret value replaced by "[secret]". */
   inputs: Record<string, unknown>;
+  /** For each input property, the URNs of the resources its value comes from. */
+  propertyDependencies: Record<string, string[]>;
 }
 
 export interface ProgramRun {
@@ -52,6 +54,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProtect(): boolean | undefined;
   getDependenciesList(): string[];
+  getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (error: unknown, response?: { getUrn(): string }) => void;
@@ -63,6 +66,14 @@ interface MockMonitorLike {
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+
+function propertyDependencies(request: RegisterRequest): Record<string, string[]> {
+  const result: Record<string, string[]> = {};
+  request.getPropertydependenciesMap().forEach((value, key) => {
+    result[key] = [...value.getUrnsList()].sort();
+  });
+  return result;
+}
 
 /** Turns wire values into plain JSON: secrets masked, resource references as their URN. */
 export function plainValue(value: unknown): unknown {
@@ -117,6 +128,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
           protect: request.getProtect() ?? false,
           dependsOn: [...new Set(request.getDependenciesList())].sort(),
           inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          propertyDependencies: propertyDependencies(request),
         });
       }
       callback(error, response);

@@ -1,0 +1,139 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { MOCK_SECRET_PREFIX } from "../testing";
+import { ROOT } from "./support/stacks";
+
+/** Runs `npm run plan -- <args>` the way a user does, in its own process. */
+function plan(...args: string[]) {
+  const result = spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), "plan", ...args], { cwd: ROOT, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function tempStackFile(content: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-plan-"));
+  const file = path.join(dir, "Pulumi.prod.yaml");
+  fs.writeFileSync(file, content);
+  return file;
+}
+
+const TEAM_PROGRAM = path.join("tests", "fixtures", "team-stack", "index.ts");
+
+describe("JSON contract", () => {
+  const dev = plan("--format", "json");
+  const document = JSON.parse(dev.stdout);
+
+  test("exit 0 and the documented top-level keys", () => {
+    expect(dev.status).toBe(0);
+    expect(Object.keys(document)).toEqual(["project", "stack", "resources", "outputs", "policyViolations"]);
+    expect(document.project).toBe("acr-infra");
+    expect(document.stack).toBe("dev");
+  });
+
+  test("each resource has urn, type, name, parent, custom, protect, dependsOn and inputs", () => {
+    for (const resource of document.resources) {
+      expect(Object.keys(resource)).toEqual(["urn", "type", "name", "parent", "custom", "protect", "dependsOn", "inputs"]);
+      expect(resource.parent === null || typeof resource.parent === "string").toBe(true);
+      for (const urn of resource.dependsOn) expect(document.resources.map((r: { urn: string }) => r.urn)).toContain(urn);
+    }
+    const component = document.resources.find((r: { type: string }) => r.type === "acr-infra:index:ContainerRegistry");
+    expect(component).toMatchObject({ custom: false, parent: null });
+    const registry = document.resources.find((r: { type: string }) => r.type === "azure-native:containerregistry:Registry");
+    expect(registry).toMatchObject({ custom: true, parent: component.urn, inputs: { sku: { name: "Basic" } } });
+  });
+
+  test("outputs are the stack's exports, the client secret masked", () => {
+    expect(document.outputs.loginServer).toMatch(/\.azurecr\.io$/);
+    expect(document.outputs.servicePrincipalClientSecret).toBe("[secret]");
+  });
+
+  test("policy violations carry policy, enforcement, urn and message", () => {
+    expect(document.policyViolations.length).toBeGreaterThan(0);
+    for (const violation of document.policyViolations) {
+      expect(Object.keys(violation)).toEqual(["policy", "enforcement", "urn", "message"]);
+      expect(["mandatory", "advisory"]).toContain(violation.enforcement);
+    }
+  });
+});
+
+describe("formats and stacks", () => {
+  test("text: a tree of resources with inputs and protect, then outputs, then policies; purge command decoded", () => {
+    const result = plan("--stack", "prod");
+    expect(result.stdout).toContain("Offline plan of acr-infra/prod");
+    expect(result.stdout).toMatch(/├─ azure-native:containerregistry:Registry acr-registry \[protected\]/);
+    expect(result.stdout).toContain("step.command: acr purge --filter '.*:pr-.*' --ago 30d --keep 10 --untagged");
+    expect(result.stdout).toMatch(/\nOutputs:\n[\s\S]*\nPolicies: /);
+  });
+
+  test("mermaid: parent and dependency edges", () => {
+    const result = plan("--format", "mermaid", "--stack", "prod");
+    expect(result.status).toBe(0);
+    expect(result.stdout.startsWith("flowchart TD\n")).toBe(true);
+    expect(result.stdout).toMatch(/r\d+\["Registry<br\/>acr-registry \(protected\)"\]/);
+    expect(result.stdout).toMatch(/r\d+ --> r\d+/);
+    expect(result.stdout).toMatch(/r\d+ -\.->\|depends on\| r\d+/);
+  });
+
+  test("--program plans a team's own program with the same mocks, in every format", () => {
+    for (const format of ["text", "json", "mermaid"]) {
+      const result = plan("--program", TEAM_PROGRAM, "--stack", "ci", "--format", format);
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      expect(result.stdout).toContain("team-registry");
+    }
+    const document = JSON.parse(plan("--program", TEAM_PROGRAM, "--stack", "ci", "--format", "json").stdout);
+    expect(document.project).toBe("team-images");
+    expect(document.outputs).toEqual(expect.objectContaining({ adminPassword: "[secret]", clientSecret: "[secret]" }));
+  });
+
+  test("same input, same bytes", () => {
+    const first = plan("--stack", "prod", "--format", "json");
+    const second = plan("--stack", "prod", "--format", "json");
+    expect(second.stdout).toBe(first.stdout);
+  });
+});
+
+describe("secrets", () => {
+  test("no mock secret value appears in any format, even with the admin user and a password on", () => {
+    for (const format of ["text", "json", "mermaid"]) {
+      const result = plan("--program", TEAM_PROGRAM, "--stack", "ci", "--format", format);
+      expect(result.stdout + result.stderr).not.toContain(MOCK_SECRET_PREFIX);
+    }
+    const text = plan("--program", TEAM_PROGRAM, "--stack", "ci").stdout;
+    expect(text).toContain("adminPassword: [secret]");
+  });
+});
+
+describe("exit status", () => {
+  test("1 for an invalid config value, with the program's message and no stack trace", () => {
+    const file = tempStackFile("config:\n  acr-infra:sku: Gold\n");
+    const result = plan("--config", file);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe('error: acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium\n');
+    expect(result.stdout).toBe("");
+  });
+
+  test("1 for bad arguments: unknown option, unknown format, missing stack file", () => {
+    expect(plan("--colour").status).toBe(1);
+    const format = plan("--format", "yaml");
+    expect([format.status, format.stderr]).toEqual([1, 'error: --format: "yaml" is not allowed: use text, json or mermaid\n']);
+    const stack = plan("--stack", "staging");
+    expect(stack.status).toBe(1);
+    expect(stack.stderr).toContain("Pulumi.staging.yaml does not exist");
+    expect(stack.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("2 when a mandatory policy is violated: the admin user on in prod", () => {
+    const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("acr-infra:adminUserEnabled: false", "acr-infra:adminUserEnabled: true");
+    const result = plan("--config", tempStackFile(prod), "--stack", "prod");
+    expect(result.status).toBe(2);
+    expect(result.stdout).toMatch(/mandatory acr-admin-user-disabled {2}acr-registry: The admin user is on/);
+  });
+
+  test("0 for the prod plan as committed: no mandatory violation", () => {
+    const result = plan("--stack", "prod", "--format", "json");
+    expect(result.status).toBe(0);
+    expect(JSON.parse(result.stdout).policyViolations.filter((v: { enforcement: string }) => v.enforcement === "mandatory")).toEqual([]);
+  });
+});

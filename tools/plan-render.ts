@@ -1,0 +1,115 @@
+import * as path from "path";
+import type { PlannedResource } from "../testing/harness";
+import type { Plan } from "./plan";
+
+/** The JSON contract: project, stack, resources, outputs, policyViolations. */
+export function renderJson(plan: Plan): string {
+  const { run, violations } = plan;
+  const document = {
+    project: run.project,
+    stack: run.stack,
+    resources: run.resources.map((r) => ({
+      urn: r.urn,
+      type: r.type,
+      name: r.name,
+      parent: r.parent,
+      custom: r.custom,
+      protect: r.protect,
+      dependsOn: r.dependsOn,
+      inputs: r.inputs,
+    })),
+    outputs: run.outputs,
+    policyViolations: violations.map((v) => ({ policy: v.policy, enforcement: v.enforcement, urn: v.urn, message: v.message })),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** `acr purge ...` lines of a base64 ACR Task definition, so the plan shows what a task runs. */
+function decodedCommands(encoded: string): string[] {
+  const yamlText = Buffer.from(encoded, "base64").toString("utf8");
+  return [...yamlText.matchAll(/^\s*-\s*cmd:\s*(.+)$/gm)].map((m) => m[1]);
+}
+
+/** Inputs as `path: value` lines: scalars and lists of scalars on one line each. */
+function inputLines(value: unknown, prefix = ""): string[] {
+  if (value === null || typeof value !== "object") return [`${prefix}: ${typeof value === "string" ? value : JSON.stringify(value)}`];
+  if (Array.isArray(value)) {
+    if (value.every((item) => item === null || typeof item !== "object")) return [`${prefix}: ${JSON.stringify(value)}`];
+    return value.flatMap((item, i) => inputLines(item, `${prefix}[${i}]`));
+  }
+  const entries = Object.entries(value as Record<string, unknown>);
+  if (entries.length === 0) return prefix ? [`${prefix}: {}`] : [];
+  if (prefix === "tags" || prefix.endsWith(".tags")) return [`${prefix}: ${JSON.stringify(value)}`];
+  return entries.flatMap(([key, item]) => {
+    const here = prefix ? `${prefix}.${key}` : key;
+    if (key === "encodedTaskContent" && typeof item === "string") return decodedCommands(item).map((cmd) => `${prefix ? `${prefix}.` : ""}command: ${cmd}`);
+    return inputLines(item, here);
+  });
+}
+
+function label(r: PlannedResource): string {
+  return `${r.type} ${r.name}${r.protect ? " [protected]" : ""}`;
+}
+
+/** A tree of resources (type, name, inputs, protect), then outputs, then policy verdicts. */
+export function renderText(plan: Plan, cwd: string): string {
+  const { run, violations } = plan;
+  const lines: string[] = [];
+  const relative = (file: string) => path.relative(cwd, file) || file;
+  lines.push(`Offline plan of ${run.project}/${run.stack}: ${run.resources.length} resources`);
+  lines.push(`program ${relative(plan.programFile)}, config ${relative(plan.configFile)}${plan.production ? ", production stack" : ""}`);
+  lines.push("");
+
+  const children = new Map<string | null, PlannedResource[]>();
+  for (const r of run.resources) {
+    const key = r.parent && run.resources.some((p) => p.urn === r.parent) ? r.parent : null;
+    children.set(key, [...(children.get(key) ?? []), r]);
+  }
+  const walk = (parent: string | null, indent: string) => {
+    const list = children.get(parent) ?? [];
+    list.forEach((r, i) => {
+      const last = i === list.length - 1;
+      const branch = parent === null ? "" : last ? "└─ " : "├─ ";
+      lines.push(`${indent}${branch}${label(r)}`);
+      const inner = parent === null ? indent : `${indent}${last ? "   " : "│  "}`;
+      const hasChildren = (children.get(r.urn) ?? []).length > 0;
+      for (const line of inputLines(r.inputs)) lines.push(`${inner}${hasChildren ? "│  " : "   "}  ${line}`);
+      walk(r.urn, inner);
+    });
+  };
+  walk(null, "");
+
+  lines.push("");
+  lines.push("Outputs:");
+  const outputKeys = Object.keys(run.outputs);
+  if (outputKeys.length === 0) lines.push("  (none)");
+  for (const key of outputKeys) lines.push(`  ${key}: ${typeof run.outputs[key] === "string" ? run.outputs[key] : JSON.stringify(run.outputs[key])}`);
+
+  lines.push("");
+  const mandatory = violations.filter((v) => v.enforcement === "mandatory").length;
+  lines.push(`Policies: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)${plan.production ? " (production levels)" : ""}`);
+  const nameOf = (urn: string) => urn.split("::").pop();
+  for (const v of violations) lines.push(`  ${v.enforcement.padEnd(9)} ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The resource graph: parent edges solid, dependency edges dotted. */
+export function renderMermaid(plan: Plan): string {
+  const { run } = plan;
+  const ids = new Map(run.resources.map((r, i) => [r.urn, `r${i}`]));
+  const escape = (text: string) => text.replace(/"/g, "#quot;");
+  const lines = ["flowchart TD"];
+  for (const r of run.resources) {
+    const shortType = r.type.split(":").pop()!;
+    lines.push(`  ${ids.get(r.urn)}["${escape(shortType)}<br/>${escape(r.name)}${r.protect ? " (protected)" : ""}"]`);
+  }
+  for (const r of run.resources) {
+    if (r.parent && ids.has(r.parent)) lines.push(`  ${ids.get(r.parent)} --> ${ids.get(r.urn)}`);
+  }
+  for (const r of run.resources) {
+    for (const dependency of r.dependsOn) {
+      if (ids.has(dependency) && dependency !== r.parent) lines.push(`  ${ids.get(r.urn)} -.->|depends on| ${ids.get(dependency)}`);
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}

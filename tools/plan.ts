@@ -1,0 +1,168 @@
+/**
+ * The offline plan: runs a stack's Pulumi program under the SDK's mock engine with realistic Azure
+ * mocks, and shows every resource it declares (inputs and options), the stack outputs and the
+ * security policy verdicts, as text, JSON or a Mermaid diagram. No Azure, no Pulumi CLI.
+ *
+ *   npm run plan -- [--stack <name>] [--config <stack yaml>] [--program <file>] [--format text|json|mermaid]
+ *
+ * Exit status: 0 plan made (advisory violations allowed); 1 invalid input or config; 2 a mandatory
+ * policy is violated.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parseArgs } from "util";
+import * as yaml from "js-yaml";
+import { ValidationError } from "../components/validation";
+import { PolicyViolation, evaluatePolicies } from "../policy/evaluate";
+import { ProgramRun, runProgram } from "../testing/harness";
+import { readStackFile } from "../testing/stack-config";
+import { renderJson, renderMermaid, renderText } from "./plan-render";
+
+const ROOT = path.resolve(__dirname, "..");
+const FORMATS = ["text", "json", "mermaid"] as const;
+type Format = (typeof FORMATS)[number];
+
+const USAGE = `usage: npm run plan -- [--stack <name>] [--config <stack yaml>] [--program <file>] [--format text|json|mermaid]
+
+  --stack    stack name; reads Pulumi.<stack>.yaml next to the program's Pulumi.yaml (default: dev)
+  --config   read this stack settings file instead
+  --program  plan another Pulumi TypeScript program (default: this project's index.ts)
+  --format   text (default), json or mermaid
+`;
+
+export interface Plan {
+  run: ProgramRun;
+  production: boolean;
+  violations: PolicyViolation[];
+  programFile: string;
+  configFile: string;
+}
+
+/** What the user asked for, checked. */
+interface PlanRequest {
+  stack: string;
+  configFile: string;
+  programFile: string;
+  projectDir: string;
+  format: Format;
+}
+
+function parseRequest(argv: string[]): PlanRequest | "help" {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        stack: { type: "string" },
+        config: { type: "string" },
+        program: { type: "string" },
+        format: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new ValidationError("arguments", `${(error as Error).message.replace(/\.$/, "")}\n\n${USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.help) return "help";
+  const stack = values.stack ?? "dev";
+  if (!/^[\w.-]+$/.test(stack)) throw new ValidationError("--stack", `${JSON.stringify(stack)} is not allowed: use letters, digits, '-', '_' or '.'`);
+  const format = (values.format ?? "text") as Format;
+  if (!FORMATS.includes(format)) throw new ValidationError("--format", `${JSON.stringify(values.format)} is not allowed: use text, json or mermaid`);
+  const programFile = path.resolve(values.program ?? path.join(ROOT, "index.ts"));
+  if (!fs.existsSync(programFile) || !fs.statSync(programFile).isFile()) {
+    throw new ValidationError("--program", `${JSON.stringify(values.program)} is not a file: give a Pulumi TypeScript program such as index.ts`);
+  }
+  const projectDir = findProjectDir(path.dirname(programFile));
+  const configFile = path.resolve(values.config ?? path.join(projectDir, `Pulumi.${stack}.yaml`));
+  if (!fs.existsSync(configFile)) {
+    const setting = values.config ? "--config" : "--stack";
+    const value = values.config ?? stack;
+    throw new ValidationError(setting, `${JSON.stringify(value)}: ${path.relative(process.cwd(), configFile) || configFile} does not exist; give --stack <name> for Pulumi.<name>.yaml or --config <file>`);
+  }
+  return { stack, configFile, programFile, projectDir, format };
+}
+
+/** The folder of the nearest Pulumi.yaml at or above `dir`; the program's own folder when there is none. */
+function findProjectDir(dir: string): string {
+  for (let current = dir; ; current = path.dirname(current)) {
+    if (fs.existsSync(path.join(current, "Pulumi.yaml"))) return current;
+    if (path.dirname(current) === current) return dir;
+  }
+}
+
+function projectName(projectDir: string): string {
+  const file = path.join(projectDir, "Pulumi.yaml");
+  if (!fs.existsSync(file)) return "acr-infra";
+  const project = yaml.load(fs.readFileSync(file, "utf8")) as { name?: unknown } | undefined;
+  return typeof project?.name === "string" ? project.name : "acr-infra";
+}
+
+const PRODUCTION_NAMES = new Set(["prod", "production"]);
+
+/**
+ * A stack is production when its name says so (prod, production, prod-*) or its config tags it
+ * `environment: prod|production`; production-only policies are mandatory there.
+ */
+export function isProduction(stack: string, config: Record<string, unknown>): boolean {
+  const tags = config["acr-infra:tags"] as Record<string, unknown> | undefined;
+  const environment = typeof tags?.environment === "string" ? tags.environment.toLowerCase() : "";
+  return PRODUCTION_NAMES.has(stack.toLowerCase().split(/[-_.]/)[0]) || PRODUCTION_NAMES.has(environment);
+}
+
+/** Makes the plan of one stack. Throws ValidationError for bad input or config. */
+export async function makePlan(request: Omit<PlanRequest, "format">): Promise<Plan> {
+  const { config, secretKeys } = readStackFile(request.configFile);
+  const project = projectName(request.projectDir);
+  const run = await runProgram({
+    project,
+    stack: request.stack,
+    config,
+    secretConfigKeys: secretKeys,
+    program: () => require(request.programFile),
+  });
+  const production = isProduction(request.stack, config);
+  const violations = await evaluatePolicies(run.resources, {
+    production,
+    outputs: run.outputs,
+    stackUrn: `urn:pulumi:${request.stack}::${project}::pulumi:pulumi:Stack::${project}-${request.stack}`,
+  });
+  return { run, production, violations, programFile: request.programFile, configFile: request.configFile };
+}
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  // A program's error can surface from inside an apply; report it like any other, without a trace.
+  const onRejection = (error: unknown) => {
+    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  };
+  process.on("unhandledRejection", onRejection);
+  try {
+    const request = parseRequest(argv);
+    if (request === "help") {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const plan = await makePlan(request);
+    const render = { text: renderText, json: renderJson, mermaid: renderMermaid }[request.format];
+    io.stdout(render(plan, process.cwd()));
+    return plan.violations.some((v) => v.enforcement === "mandatory") ? 2 : 0;
+  } catch (error) {
+    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  } finally {
+    process.off("unhandledRejection", onRejection);
+  }
+}
