@@ -15,3 +15,7 @@ export const adminPassword = acr.adminPassword;
 export const servicePrincipalClientId = acr.servicePrincipalClientId;
 export const servicePrincipalObjectId = acr.servicePrincipalObjectId;
 export const servicePrincipalClientSecret = acr.servicePrincipalClientSecret;
+export const pullIdentityId = acr.pullIdentityId;
+export const pullIdentityClientId = acr.pullIdentityClientId;
+export const pullIdentityPrincipalId = acr.pullIdentityPrincipalId;
+export const tokenPasswords = acr.tokenPasswords;

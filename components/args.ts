@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
+  ARM_ID,
   GUID,
   PRINCIPAL_TYPES,
   PRIVILEGED_ROLES,
@@ -9,11 +10,30 @@ import {
   ROLE_NAMES,
   RoleName,
   SERVICE_PRINCIPAL_ROLES,
+  SCOPE_MAP_NAME,
   SKUS,
   Sku,
+  VERSIONLESS_KEY_URI,
+  WEBHOOK_ACTIONS,
+  WEBHOOK_NAME,
+  WebhookAction,
 } from "./azure-facts";
 import { PurgeRule, parseDuration, parseFilter, validateCron } from "./purge-rules";
 import { ValidationError, oneOfText, read, show } from "./validation";
+
+/** Which GitHub Actions runs may sign in as the CI identity (one of branch, environment, tag, pullRequest). */
+export interface GitHubSubjectArgs {
+  /** `owner/repository`. */
+  repository: string;
+  /** Runs on this branch, e.g. `main`. */
+  branch?: string;
+  /** Jobs that use this GitHub environment, e.g. `production`. */
+  environment?: string;
+  /** Runs for this tag, e.g. `v1.0.0`. */
+  tag?: string;
+  /** Pull-request runs. */
+  pullRequest?: boolean;
+}
 
 /** The Entra ID application and service principal the component creates for CI. */
 export interface ServicePrincipalArgs {
@@ -21,6 +41,13 @@ export interface ServicePrincipalArgs {
   enabled?: boolean;
   /** Role on the registry. Default `AcrPush` (push and pull: what CI needs). */
   role?: RoleName;
+  /**
+   * `password` (default): a client secret that rotates. `federated`: GitHub Actions signs in with
+   * OIDC (`github` says which runs); no secret exists at all.
+   */
+  credential?: "password" | "federated";
+  /** For `credential: federated`: the GitHub repository and the branch, environment, tag or pull requests. */
+  github?: GitHubSubjectArgs;
   /** Days a client secret stays valid. Default 180; 1 to 730. */
   passwordLifetimeDays?: number;
   /**
@@ -40,6 +67,71 @@ export interface RoleAssignmentArgs {
   role: RoleName;
   /** Accept `Owner` or `Contributor` as `role`. Default `false`. */
   allowPrivilegedRole?: boolean;
+}
+
+/** A private endpoint for the registry in an existing subnet (Premium). */
+export interface PrivateEndpointArgs {
+  /** ARM id of the subnet. */
+  subnetId: string;
+  /** ARM id of the `privatelink.azurecr.io` private DNS zone to register in; omit when DNS is managed elsewhere. */
+  privateDnsZoneId?: string;
+}
+
+/** A read replica of the registry in another region (Premium). */
+export interface ReplicaArgs {
+  location: string;
+  /** Default `true`. */
+  zoneRedundancy?: boolean;
+  /** Serve pulls from this region's own endpoint. Default `true`. */
+  regionalEndpointEnabled?: boolean;
+}
+
+/** Encryption with a customer-managed key (Premium). */
+export interface EncryptionArgs {
+  /** Versionless Key Vault key URI (`https://<vault>.vault.azure.net/keys/<name>`), so key rotation is followed. */
+  keyVaultKeyId: string;
+  /** ARM id of the user-assigned identity that may use the key (wrap/unwrap). */
+  identityId: string;
+  /** Client id of that identity. */
+  identityClientId: string;
+}
+
+/** Managed identities on the registry itself (for ACR Tasks, CMK, artifact cache). */
+export interface RegistryIdentityArgs {
+  /** Default `false`. */
+  systemAssigned?: boolean;
+  /** ARM ids of user-assigned identities. */
+  userAssignedIdentityIds?: string[];
+}
+
+export interface WebhookArgs {
+  /** 5 to 50 letters and digits. */
+  name: string;
+  /** https only. Kept as a secret, as such URIs often carry a token. */
+  serviceUri: string;
+  /** push, delete, quarantine, chart_push, chart_delete. */
+  actions: WebhookAction[];
+  /** Repositories and tags it fires for, e.g. `app:*`; default all. */
+  scope?: string;
+  /** Default `true`. */
+  enabled?: boolean;
+}
+
+/** A repository-scoped token (a token can only do what its scope map allows). */
+export interface TokenArgs {
+  /** 5 to 50 letters, digits and '-'. */
+  name: string;
+  /** Default `true`. */
+  enabled?: boolean;
+}
+
+/** Repository-scoped access: a scope map (the allowed actions) and the tokens that use it. */
+export interface ScopeMapArgs {
+  /** 5 to 50 letters, digits and '-'. */
+  name: string;
+  /** e.g. `repositories/app/content/read`, `repositories/app/content/write`. */
+  actions: string[];
+  tokens?: TokenArgs[];
 }
 
 /** Arguments of the ContainerRegistry component; stack config keys (`acr-infra:<name>`) carry the same names. */
@@ -69,7 +161,55 @@ export interface ContainerRegistryArgs {
   tags?: Record<string, string>;
   /** Scheduled purge rules: each becomes an ACR Task that runs `acr purge` on a timer. */
   purge?: PurgeRule[];
+  /** `Enabled` or `Disabled`. Default: `Disabled` with private endpoints and no IP rules, else `Enabled`. */
+  publicNetworkAccess?: "Enabled" | "Disabled";
+  /** IPv4 addresses or CIDR ranges allowed in; everything else is denied (Premium). */
+  ipRules?: string[];
+  /** Let trusted Azure services (ACR Tasks, Defender) through the network rules. Default `true`. */
+  trustedServicesBypass?: boolean;
+  /** Private endpoints in existing subnets (Premium). */
+  privateEndpoints?: PrivateEndpointArgs[];
+  /** Spread the registry over availability zones (Premium). Default `false`. */
+  zoneRedundancy?: boolean;
+  /** Geo-replicas in other regions (Premium). */
+  replicas?: ReplicaArgs[];
+  /** Delete untagged manifests after this many days, 0 to 365 (Premium). Default: no retention policy. */
+  retentionDays?: number;
+  /** Keep deleted artifacts this many days, 1 to 90 (preview); not with retentionDays or replicas. */
+  softDeleteDays?: number;
+  /** Hold pushed images in quarantine until a scanner releases them. Default `false`. */
+  quarantine?: boolean;
+  /** Allow exporting artifacts. Default `true`, `false` when public network access is Disabled; `false` needs that and Premium. */
+  exportEnabled?: boolean;
+  /** Dedicated data endpoints `<name>.<region>.data.azurecr.io` (Premium). Default `false`. */
+  dataEndpointEnabled?: boolean;
+  /** Accept Entra ID tokens with the ARM audience for registry access. Default `false` (set explicitly). */
+  armAudienceTokensEnabled?: boolean;
+  /** Customer-managed key encryption (Premium). */
+  encryption?: EncryptionArgs;
+  /** Managed identities on the registry. */
+  identity?: RegistryIdentityArgs;
+  /** A CanNotDelete lock on the registry and the storage account. Default `false`. */
+  lock?: boolean;
+  webhooks?: WebhookArgs[];
+  scopeMaps?: ScopeMapArgs[];
+  /** A user-assigned managed identity with AcrPull that workloads (AKS, App Service, Container Apps) attach to pull. Default `false`. */
+  pullIdentity?: boolean;
 }
+
+/** Whether a setting needs the Premium SKU, and whether the resolved args use it. */
+const PREMIUM_ONLY: ReadonlyArray<[setting: string, inUse: (args: ResolvedArgs) => unknown]> = [
+  ["ipRules", (a) => a.ipRules.length > 0],
+  ["privateEndpoints", (a) => a.privateEndpoints.length > 0],
+  // After privateEndpoints, whose presence makes Disabled the default.
+  ["publicNetworkAccess", (a) => a.publicNetworkAccess === "Disabled"],
+  ["zoneRedundancy", (a) => a.zoneRedundancy],
+  ["replicas", (a) => a.replicas.length > 0],
+  ["retentionDays", (a) => a.retentionDays !== undefined],
+  ["dataEndpointEnabled", (a) => a.dataEndpointEnabled],
+  ["encryption", (a) => a.encryption],
+  ["exportEnabled", (a) => !a.exportEnabled],
+];
 
 /** The arguments with every default applied and every rule checked. */
 export interface ResolvedArgs {
@@ -78,12 +218,30 @@ export interface ResolvedArgs {
   location?: string;
   sku: Sku;
   adminUserEnabled: boolean;
-  servicePrincipal: Required<ServicePrincipalArgs>;
+  servicePrincipal: Required<Omit<ServicePrincipalArgs, "github">> & { github?: GitHubSubjectArgs };
   roleAssignments: Required<RoleAssignmentArgs>[];
   logRetentionDays: number;
   protect: boolean;
   tags: Record<string, string>;
   purge: Required<PurgeRule>[];
+  publicNetworkAccess: "Enabled" | "Disabled";
+  ipRules: string[];
+  trustedServicesBypass: boolean;
+  privateEndpoints: PrivateEndpointArgs[];
+  zoneRedundancy: boolean;
+  replicas: Required<ReplicaArgs>[];
+  retentionDays?: number;
+  softDeleteDays?: number;
+  quarantine: boolean;
+  exportEnabled: boolean;
+  dataEndpointEnabled: boolean;
+  armAudienceTokensEnabled: boolean;
+  encryption?: EncryptionArgs;
+  identity: Required<RegistryIdentityArgs>;
+  lock: boolean;
+  webhooks: (Required<Omit<WebhookArgs, "scope">> & { scope?: string })[];
+  scopeMaps: (Omit<ScopeMapArgs, "tokens"> & { tokens: Required<TokenArgs>[] })[];
+  pullIdentity: boolean;
 }
 
 /** Defaults of the settings that have one; Pulumi.yaml declares the same (a test keeps them equal). */
@@ -93,12 +251,20 @@ export const DEFAULTS = {
   servicePrincipal: {
     enabled: true,
     role: "AcrPush",
+    credential: "password",
     passwordLifetimeDays: 180,
     rotationDays: 90,
     allowPrivilegedRole: false,
   },
   logRetentionDays: 90,
   protect: false,
+  trustedServicesBypass: true,
+  zoneRedundancy: false,
+  quarantine: false,
+  dataEndpointEnabled: false,
+  armAudienceTokensEnabled: false,
+  lock: false,
+  pullIdentity: false,
 } as const satisfies Partial<ResolvedArgs>;
 
 const SETTINGS: readonly (keyof ContainerRegistryArgs)[] = [
@@ -113,6 +279,24 @@ const SETTINGS: readonly (keyof ContainerRegistryArgs)[] = [
   "protect",
   "tags",
   "purge",
+  "publicNetworkAccess",
+  "ipRules",
+  "trustedServicesBypass",
+  "privateEndpoints",
+  "zoneRedundancy",
+  "replicas",
+  "retentionDays",
+  "softDeleteDays",
+  "quarantine",
+  "exportEnabled",
+  "dataEndpointEnabled",
+  "armAudienceTokensEnabled",
+  "encryption",
+  "identity",
+  "lock",
+  "webhooks",
+  "scopeMaps",
+  "pullIdentity",
 ];
 
 const LOCATION = { pattern: /^[a-z][a-z0-9]{2,39}$/i, rule: "an Azure region name such as westeurope or eastus2" };
@@ -122,8 +306,20 @@ const LOCATION = { pattern: /^[a-z][a-z0-9]{2,39}$/i, rule: "an Azure region nam
  * any resource is declared; throws a ValidationError naming the setting, the value and what is allowed.
  */
 export function resolveArgs(input: unknown): ResolvedArgs {
-  const args = read.object("", input, SETTINGS) as Record<keyof ContainerRegistryArgs, unknown>;
-  return {
+  // An empty string, as Pulumi.yaml declares for settings without a default, means "not set".
+  const given = read.object("", input, SETTINGS);
+  const args = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== "")) as Record<keyof ContainerRegistryArgs, unknown>;
+  const location = read.optionalString("location", args.location, LOCATION.pattern, LOCATION.rule);
+  const ipRules = read.array("ipRules", args.ipRules).map((rule, i) => resolveIpRule(`ipRules[${i}]`, rule));
+  const privateEndpoints = read.array("privateEndpoints", args.privateEndpoints).map(resolvePrivateEndpoint);
+  const publicNetworkAccess = read.oneOf(
+    "publicNetworkAccess",
+    args.publicNetworkAccess,
+    ["Enabled", "Disabled"] as const,
+    // Verified-module default, stricter: once private endpoints exist and no IP is allowed in, close the public door.
+    privateEndpoints.length > 0 && ipRules.length === 0 ? "Disabled" : "Enabled",
+  );
+  const resolved: ResolvedArgs = {
     registryName: read.optionalString("registryName", args.registryName, REGISTRY_NAME.pattern, REGISTRY_NAME.rule),
     resourceGroupName: read.optionalString(
       "resourceGroupName",
@@ -131,7 +327,7 @@ export function resolveArgs(input: unknown): ResolvedArgs {
       RESOURCE_GROUP_NAME.pattern,
       RESOURCE_GROUP_NAME.rule,
     ),
-    location: read.optionalString("location", args.location, LOCATION.pattern, LOCATION.rule),
+    location,
     sku: read.oneOf("sku", args.sku, SKUS, DEFAULTS.sku),
     adminUserEnabled: read.boolean("adminUserEnabled", args.adminUserEnabled, DEFAULTS.adminUserEnabled),
     servicePrincipal: resolveServicePrincipal(args.servicePrincipal),
@@ -140,30 +336,202 @@ export function resolveArgs(input: unknown): ResolvedArgs {
     protect: read.boolean("protect", args.protect, DEFAULTS.protect),
     tags: read.stringMap("tags", args.tags),
     purge: read.array("purge", args.purge).map(resolvePurgeRule),
+    publicNetworkAccess,
+    ipRules,
+    trustedServicesBypass: read.boolean("trustedServicesBypass", args.trustedServicesBypass, DEFAULTS.trustedServicesBypass),
+    privateEndpoints,
+    zoneRedundancy: read.boolean("zoneRedundancy", args.zoneRedundancy, DEFAULTS.zoneRedundancy),
+    replicas: read.array("replicas", args.replicas).map((replica, i) => resolveReplica(replica, i, location)),
+    retentionDays: read.optionalInteger("retentionDays", args.retentionDays, 0, 365),
+    softDeleteDays: read.optionalInteger("softDeleteDays", args.softDeleteDays, 1, 90),
+    quarantine: read.boolean("quarantine", args.quarantine, DEFAULTS.quarantine),
+    exportEnabled: read.boolean("exportEnabled", args.exportEnabled, publicNetworkAccess === "Enabled"),
+    dataEndpointEnabled: read.boolean("dataEndpointEnabled", args.dataEndpointEnabled, DEFAULTS.dataEndpointEnabled),
+    armAudienceTokensEnabled: read.boolean("armAudienceTokensEnabled", args.armAudienceTokensEnabled, DEFAULTS.armAudienceTokensEnabled),
+    encryption: resolveEncryption(args.encryption),
+    identity: resolveIdentity(args.identity),
+    lock: read.boolean("lock", args.lock, DEFAULTS.lock),
+    webhooks: read.array("webhooks", args.webhooks).map(resolveWebhook),
+    scopeMaps: read.array("scopeMaps", args.scopeMaps).map(resolveScopeMap),
+    pullIdentity: read.boolean("pullIdentity", args.pullIdentity, DEFAULTS.pullIdentity),
+  };
+  checkCombinations(resolved);
+  return resolved;
+}
+
+/** Rules that span settings: SKU gates and features Azure will not combine. */
+function checkCombinations(args: ResolvedArgs): void {
+  if (args.sku !== "Premium") {
+    for (const [setting, inUse] of PREMIUM_ONLY) {
+      const value = (args as unknown as Record<string, unknown>)[setting];
+      if (inUse(args)) throw new ValidationError(setting, `${show(value)} needs sku Premium; sku is ${show(args.sku)}`);
+    }
+  }
+  if (args.publicNetworkAccess === "Disabled" && args.ipRules.length > 0) {
+    throw new ValidationError("ipRules", `${show(args.ipRules)} is not allowed with publicNetworkAccess: Disabled: IP rules filter public access, which is off`);
+  }
+  if (!args.exportEnabled && args.publicNetworkAccess !== "Disabled") {
+    throw new ValidationError("exportEnabled", "false needs publicNetworkAccess: Disabled: Azure only disables exports on a registry without public access");
+  }
+  if (args.softDeleteDays !== undefined && args.retentionDays !== undefined) {
+    throw new ValidationError("softDeleteDays", `${args.softDeleteDays} is not allowed together with retentionDays: Azure takes one of the two`);
+  }
+  if (args.softDeleteDays !== undefined && args.replicas.length > 0) {
+    throw new ValidationError("softDeleteDays", `${args.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`);
+  }
+  if (args.encryption && !args.identity.userAssignedIdentityIds.some((id) => id.toLowerCase() === args.encryption!.identityId.toLowerCase())) {
+    // The key's identity must be on the registry: add it rather than make users say it twice.
+    args.identity.userAssignedIdentityIds.push(args.encryption.identityId);
+  }
+}
+
+function resolveIpRule(setting: string, value: unknown): string {
+  const match = typeof value === "string" ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(value) : null;
+  const valid = match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && (match[5] === undefined || Number(match[5]) <= 32);
+  if (!valid) throw new ValidationError(setting, `${show(value)} is not allowed: use an IPv4 address or CIDR range such as 203.0.113.0/24`);
+  return value as string;
+}
+
+function resolvePrivateEndpoint(value: unknown, index: number): PrivateEndpointArgs {
+  const setting = `privateEndpoints[${index}]`;
+  const entry = read.object(setting, value, ["subnetId", "privateDnsZoneId"]);
+  const subnetId = read.optionalString(`${setting}.subnetId`, entry.subnetId, ARM_ID.subnet, "the ARM id of a subnet (/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>)");
+  if (!subnetId) throw new ValidationError(`${setting}.subnetId`, "is missing: use the ARM id of the subnet the endpoint goes in");
+  const privateDnsZoneId = read.optionalString(
+    `${setting}.privateDnsZoneId`,
+    entry.privateDnsZoneId,
+    ARM_ID.privateDnsZone,
+    "the ARM id of a privatelink.azurecr.io private DNS zone",
+  );
+  return privateDnsZoneId ? { subnetId, privateDnsZoneId } : { subnetId };
+}
+
+function resolveReplica(value: unknown, index: number, registryLocation: string | undefined): Required<ReplicaArgs> {
+  const setting = `replicas[${index}]`;
+  const entry = read.object(setting, value, ["location", "zoneRedundancy", "regionalEndpointEnabled"]);
+  const location = read.optionalString(`${setting}.location`, entry.location, LOCATION.pattern, LOCATION.rule);
+  if (!location) throw new ValidationError(`${setting}.location`, `is missing: use ${LOCATION.rule}`);
+  if (registryLocation && location.toLowerCase() === registryLocation.toLowerCase()) {
+    throw new ValidationError(`${setting}.location`, `${show(location)} is not allowed: it is the registry's own region; a replica goes to another`);
+  }
+  return {
+    location,
+    zoneRedundancy: read.boolean(`${setting}.zoneRedundancy`, entry.zoneRedundancy, true),
+    regionalEndpointEnabled: read.boolean(`${setting}.regionalEndpointEnabled`, entry.regionalEndpointEnabled, true),
   };
 }
 
-function resolveServicePrincipal(value: unknown): Required<ServicePrincipalArgs> {
+function resolveEncryption(value: unknown): EncryptionArgs | undefined {
+  if (value === undefined || (typeof value === "object" && value !== null && Object.keys(value).length === 0)) return undefined;
+  const entry = read.object("encryption", value, ["keyVaultKeyId", "identityId", "identityClientId"]);
+  const keyVaultKeyId = read.optionalString(
+    "encryption.keyVaultKeyId",
+    entry.keyVaultKeyId,
+    VERSIONLESS_KEY_URI,
+    "a versionless Key Vault key URI such as https://my-vault.vault.azure.net/keys/acr (without a version, so the registry follows rotation)",
+  );
+  const identityId = read.optionalString("encryption.identityId", entry.identityId, ARM_ID.userAssignedIdentity, "the ARM id of a user-assigned identity");
+  const identityClientId = read.optionalString("encryption.identityClientId", entry.identityClientId, GUID, "the identity's client id (a GUID)");
+  if (!keyVaultKeyId || !identityId || !identityClientId) {
+    throw new ValidationError("encryption", "needs keyVaultKeyId, identityId and identityClientId");
+  }
+  return { keyVaultKeyId, identityId, identityClientId };
+}
+
+function resolveIdentity(value: unknown): Required<RegistryIdentityArgs> {
+  const entry = read.object("identity", value, ["systemAssigned", "userAssignedIdentityIds"]);
+  return {
+    systemAssigned: read.boolean("identity.systemAssigned", entry.systemAssigned, false),
+    userAssignedIdentityIds: read
+      .array("identity.userAssignedIdentityIds", entry.userAssignedIdentityIds)
+      .map((id, i) => read.optionalString(`identity.userAssignedIdentityIds[${i}]`, id, ARM_ID.userAssignedIdentity, "the ARM id of a user-assigned identity")!),
+  };
+}
+
+function resolveWebhook(value: unknown, index: number): ResolvedArgs["webhooks"][number] {
+  const setting = `webhooks[${index}]`;
+  const entry = read.object(setting, value, ["name", "serviceUri", "actions", "scope", "enabled"]);
+  const name = read.optionalString(`${setting}.name`, entry.name, WEBHOOK_NAME.pattern, WEBHOOK_NAME.rule);
+  if (!name) throw new ValidationError(`${setting}.name`, `is missing: use ${WEBHOOK_NAME.rule}`);
+  const serviceUri = entry.serviceUri;
+  if (typeof serviceUri !== "string" || !/^https:\/\/[^\s/]+/i.test(serviceUri)) {
+    // The URI may carry a token: name the setting, never echo the value.
+    throw new ValidationError(`${setting}.serviceUri`, "is not allowed: use an https:// URI (webhook payloads must not travel in clear text)");
+  }
+  const actions = read.array(`${setting}.actions`, entry.actions).map((action, i) => read.oneOf(`${setting}.actions[${i}]`, action, WEBHOOK_ACTIONS, "push"));
+  if (actions.length === 0) throw new ValidationError(`${setting}.actions`, `is empty: use one or more of ${oneOfText(WEBHOOK_ACTIONS)}`);
+  const scope = entry.scope === undefined ? undefined : read.optionalString(`${setting}.scope`, entry.scope, /^[^\s]{1,256}$/, "a repository[:tag] pattern such as app:*");
+  return { name, serviceUri, actions, enabled: read.boolean(`${setting}.enabled`, entry.enabled, true), ...(scope ? { scope } : {}) };
+}
+
+function resolveScopeMap(value: unknown, index: number): ResolvedArgs["scopeMaps"][number] {
+  const setting = `scopeMaps[${index}]`;
+  const entry = read.object(setting, value, ["name", "actions", "tokens"]);
+  const name = read.optionalString(`${setting}.name`, entry.name, SCOPE_MAP_NAME.pattern, SCOPE_MAP_NAME.rule);
+  if (!name) throw new ValidationError(`${setting}.name`, `is missing: use ${SCOPE_MAP_NAME.rule}`);
+  const actionPattern = /^repositories\/[a-z0-9._\/*-]+\/(content\/(read|write|delete)|metadata\/(read|write))$/;
+  const actions = read.array(`${setting}.actions`, entry.actions).map((action, i) => {
+    if (typeof action !== "string" || !actionPattern.test(action)) {
+      throw new ValidationError(`${setting}.actions[${i}]`, `${show(action)} is not allowed: use repositories/<repository>/content/read|write|delete or metadata/read|write`);
+    }
+    return action;
+  });
+  if (actions.length === 0) throw new ValidationError(`${setting}.actions`, "is empty: a scope map needs at least one action");
+  const tokens = read.array(`${setting}.tokens`, entry.tokens).map((token, i) => {
+    const tokenSetting = `${setting}.tokens[${i}]`;
+    const t = read.object(tokenSetting, token, ["name", "enabled"]);
+    const tokenName = read.optionalString(`${tokenSetting}.name`, t.name, SCOPE_MAP_NAME.pattern, SCOPE_MAP_NAME.rule);
+    if (!tokenName) throw new ValidationError(`${tokenSetting}.name`, `is missing: use ${SCOPE_MAP_NAME.rule}`);
+    return { name: tokenName, enabled: read.boolean(`${tokenSetting}.enabled`, t.enabled, true) };
+  });
+  return { name, actions, tokens };
+}
+
+function resolveServicePrincipal(value: unknown): ResolvedArgs["servicePrincipal"] {
   const setting = "servicePrincipal";
   const defaults = DEFAULTS.servicePrincipal;
-  const sp = read.object(setting, value, Object.keys(defaults));
+  const sp = read.object(setting, value, [...Object.keys(defaults), "github"]);
   const resolved = {
     enabled: read.boolean(`${setting}.enabled`, sp.enabled, defaults.enabled),
     role: read.oneOf(`${setting}.role`, sp.role, SERVICE_PRINCIPAL_ROLES, defaults.role),
+    credential: read.oneOf(`${setting}.credential`, sp.credential, ["password", "federated"] as const, defaults.credential),
     passwordLifetimeDays: read.integer(`${setting}.passwordLifetimeDays`, sp.passwordLifetimeDays, 1, 730, defaults.passwordLifetimeDays),
     rotationDays: read.integer(`${setting}.rotationDays`, sp.rotationDays, 1, 730, defaults.rotationDays),
     allowPrivilegedRole: read.boolean(`${setting}.allowPrivilegedRole`, sp.allowPrivilegedRole, defaults.allowPrivilegedRole),
   };
-  if (resolved.enabled) {
-    requireOptInForPrivilegedRole(setting, resolved.role, resolved.allowPrivilegedRole);
-    if (resolved.rotationDays >= resolved.passwordLifetimeDays) {
-      throw new ValidationError(
-        `${setting}.rotationDays`,
-        `${resolved.rotationDays} is not allowed: use fewer days than servicePrincipal.passwordLifetimeDays (${resolved.passwordLifetimeDays}), so a new secret is issued before the old one expires`,
-      );
-    }
+  if (!resolved.enabled) return resolved;
+  requireOptInForPrivilegedRole(setting, resolved.role, resolved.allowPrivilegedRole);
+  if (resolved.credential === "password" && resolved.rotationDays >= resolved.passwordLifetimeDays) {
+    throw new ValidationError(
+      `${setting}.rotationDays`,
+      `${resolved.rotationDays} is not allowed: use fewer days than servicePrincipal.passwordLifetimeDays (${resolved.passwordLifetimeDays}), so a new secret is issued before the old one expires`,
+    );
   }
-  return resolved;
+  if (resolved.credential === "password") {
+    if (sp.github !== undefined) throw new ValidationError(`${setting}.github`, "is only used with servicePrincipal.credential: federated");
+    return resolved;
+  }
+  return { ...resolved, github: resolveGitHubSubject(sp.github) };
+}
+
+const GITHUB_SUBJECT_KINDS = ["branch", "environment", "tag", "pullRequest"] as const;
+
+function resolveGitHubSubject(value: unknown): GitHubSubjectArgs {
+  const setting = "servicePrincipal.github";
+  if (value === undefined) {
+    throw new ValidationError(setting, "is missing: credential federated needs { repository: owner/name, and one of branch, environment, tag or pullRequest: true }");
+  }
+  const entry = read.object(setting, value, ["repository", ...GITHUB_SUBJECT_KINDS]);
+  const repository = read.optionalString(`${setting}.repository`, entry.repository, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/repository");
+  if (!repository) throw new ValidationError(`${setting}.repository`, "is missing: use owner/repository");
+  const given = GITHUB_SUBJECT_KINDS.filter((kind) => entry[kind] !== undefined && entry[kind] !== false);
+  if (given.length !== 1) {
+    throw new ValidationError(setting, `${show(given)} is not allowed: give exactly one of ${oneOfText(GITHUB_SUBJECT_KINDS)}, which the federated credential's subject names`);
+  }
+  const kind = given[0];
+  if (kind === "pullRequest") return { repository, pullRequest: read.boolean(`${setting}.pullRequest`, entry.pullRequest, false) };
+  const name = read.optionalString(`${setting}.${kind}`, entry[kind], /^[^\s:]{1,255}$/, `a ${kind} name without spaces or ':'`);
+  return { repository, [kind]: name };
 }
 
 function resolveRoleAssignment(value: unknown, index: number): Required<RoleAssignmentArgs> {

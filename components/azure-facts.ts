@@ -53,3 +53,27 @@ export const REGISTRY_AUDIT_LOG_CATEGORIES = ["ContainerRegistryLoginEvents", "C
 
 /** Tag every taggable resource carries so that its origin is plain in the portal and in cost reports. */
 export const MANAGED_BY_TAG = { "managed-by": "acr-infra" } as const;
+
+/** Webhook actions ACR can notify about. */
+export const WEBHOOK_ACTIONS = ["push", "delete", "quarantine", "chart_push", "chart_delete"] as const;
+export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
+
+/** Webhook, scope map and token names: 5 to 50 letters and digits (tokens and scope maps also allow '-'). */
+export const WEBHOOK_NAME = { pattern: /^[A-Za-z0-9]{5,50}$/, rule: "5 to 50 letters and digits" } as const;
+export const SCOPE_MAP_NAME = { pattern: /^[A-Za-z0-9-]{5,50}$/, rule: "5 to 50 letters, digits and '-'" } as const;
+
+/** ACR private endpoints resolve through this private DNS zone. */
+export const REGISTRY_PRIVATE_DNS_ZONE = "privatelink.azurecr.io";
+
+/** GitHub Actions OIDC: the issuer and audience Entra ID federated credentials trust. */
+export const GITHUB_OIDC = { issuer: "https://token.actions.githubusercontent.com", audience: "api://AzureADTokenExchange" } as const;
+
+/** ARM ids the settings refer to. */
+export const ARM_ID = {
+  subnet: /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i,
+  privateDnsZone: /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.azurecr\.io$/i,
+  userAssignedIdentity: /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i,
+} as const;
+
+/** A Key Vault key URI without a version, so the registry follows key rotation. */
+export const VERSIONLESS_KEY_URI = /^https:\/\/[a-z0-9-]{3,24}\.vault\.azure\.net\/keys\/[A-Za-z0-9-]{1,127}\/?$/;

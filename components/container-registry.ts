@@ -6,13 +6,17 @@ import { MANAGED_BY_TAG } from "./azure-facts";
 import { createAuditStorage } from "./audit-storage";
 import { PartContext } from "./context";
 import { nameSuffix, uniqueName } from "./naming";
-import { assignRole, createCiPrincipal } from "./principal";
+import { createDeleteLocks, createScopeMaps, createWebhooks } from "./access";
+import { createPrivateEndpoints } from "./network";
+import { assignRole, createCiPrincipal, createPullIdentity } from "./principal";
 import { createPurgeTasks } from "./purge-task";
 import { createRegistry } from "./registry";
 
 /**
- * A complete Azure Container Registry setup: resource group, registry, hardened audit-log storage,
- * a CI identity with a least-privilege role, roles for existing identities, and scheduled purge.
+ * A complete Azure Container Registry setup: resource group, registry (network, content policies,
+ * replicas, encryption), hardened audit-log storage, a CI identity with a least-privilege role (a
+ * rotating secret or GitHub OIDC), a pull identity, roles for existing identities, private
+ * endpoints, webhooks, scoped tokens, delete locks and scheduled purge.
  *
  * Arguments are checked before any resource is declared; a bad value throws a ValidationError that
  * names the setting, the value and what is allowed.
@@ -33,6 +37,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   readonly servicePrincipalObjectId?: pulumi.Output<string>;
   /** Only when the service principal has a password; a secret. */
   readonly servicePrincipalClientSecret?: pulumi.Output<string>;
+  /** Only with `pullIdentity`: the identity's ARM id, client id and principal (object) id. */
+  readonly pullIdentityId?: pulumi.Output<string>;
+  readonly pullIdentityClientId?: pulumi.Output<string>;
+  readonly pullIdentityPrincipalId?: pulumi.Output<string>;
+  /** Only with scope map tokens: each token's password by token name; a secret. */
+  readonly tokenPasswords?: pulumi.Output<Record<string, string>>;
   /** The arguments with defaults applied, as the component used them. */
   readonly settings: ResolvedArgs;
 
@@ -59,12 +69,22 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const audit = createAuditStorage(ctx, registry.id, storageAccountName, settings.logRetentionDays);
 
     createPurgeTasks(ctx, registry.name, settings.purge);
+    createPrivateEndpoints(ctx, registry.id, settings.privateEndpoints);
+    createWebhooks(ctx, registry.name, settings.webhooks);
+    this.tokenPasswords = createScopeMaps(ctx, registry.name, settings.scopeMaps);
+    if (settings.lock) createDeleteLocks(ctx, { registry: registry.id, logs: audit.account.id });
 
     if (settings.servicePrincipal.enabled) {
       const ci = createCiPrincipal(ctx, settings.servicePrincipal, registry.id, clientConfig.subscriptionId);
       this.servicePrincipalClientId = ci.clientId;
       this.servicePrincipalObjectId = ci.objectId;
       this.servicePrincipalClientSecret = ci.clientSecret;
+    }
+    if (settings.pullIdentity) {
+      const pull = createPullIdentity(ctx, registry.id, clientConfig.subscriptionId);
+      this.pullIdentityId = pull.identity.id;
+      this.pullIdentityClientId = pull.identity.clientId;
+      this.pullIdentityPrincipalId = pull.identity.principalId;
     }
     settings.roleAssignments.forEach((grant, index) => {
       // Named by principal and role where the id is known now, so reordering the list changes nothing.
@@ -93,6 +113,10 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       servicePrincipalClientId: this.servicePrincipalClientId,
       servicePrincipalObjectId: this.servicePrincipalObjectId,
       servicePrincipalClientSecret: this.servicePrincipalClientSecret,
+      pullIdentityId: this.pullIdentityId,
+      pullIdentityClientId: this.pullIdentityClientId,
+      pullIdentityPrincipalId: this.pullIdentityPrincipalId,
+      tokenPasswords: this.tokenPasswords,
     });
   }
 }

@@ -2,9 +2,10 @@ import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as time from "@pulumiverse/time";
-import { ServicePrincipalArgs } from "./args";
-import { PrincipalType, RoleName, roleDefinitionId } from "./azure-facts";
+import { GitHubSubjectArgs, ResolvedArgs } from "./args";
+import { GITHUB_OIDC, PrincipalType, RoleName, roleDefinitionId } from "./azure-facts";
 import { PartContext } from "./context";
 
 export interface RoleGrant {
@@ -51,31 +52,62 @@ export function assignRole(
 export interface CiPrincipalPart {
   application: azuread.Application;
   servicePrincipal: azuread.ServicePrincipal;
-  password: azuread.ApplicationPassword;
   roleAssignment: authorization.RoleAssignment;
   clientId: pulumi.Output<string>;
   objectId: pulumi.Output<string>;
-  /** The client secret: a Pulumi secret. */
-  clientSecret: pulumi.Output<string>;
+  /** The client secret, a Pulumi secret; absent for a federated credential. */
+  clientSecret?: pulumi.Output<string>;
+}
+
+/** The subject GitHub Actions puts in its OIDC token for the runs that may sign in. */
+export function githubSubject(github: GitHubSubjectArgs): string {
+  const prefix = `repo:${github.repository}`;
+  if (github.branch) return `${prefix}:ref:refs/heads/${github.branch}`;
+  if (github.tag) return `${prefix}:ref:refs/tags/${github.tag}`;
+  if (github.environment) return `${prefix}:environment:${github.environment}`;
+  return `${prefix}:pull_request`;
 }
 
 /**
- * The CI identity: an Entra ID application, its service principal, a client secret that is replaced
- * every `rotationDays` (and expires after `passwordLifetimeDays`), and its role on the registry.
+ * The CI identity: an Entra ID application, its service principal, its role on the registry, and
+ * either a client secret that is replaced every `rotationDays` (and expires after
+ * `passwordLifetimeDays`) or a federated credential for GitHub Actions OIDC, which has no secret.
  */
 export function createCiPrincipal(
   ctx: PartContext,
-  settings: Required<ServicePrincipalArgs>,
+  settings: ResolvedArgs["servicePrincipal"],
   registryId: pulumi.Input<string>,
   subscriptionId: pulumi.Input<string>,
 ): CiPrincipalPart {
   const displayName = `${pulumi.getProject()}-${pulumi.getStack()}-${ctx.name}-ci`;
   const application = new azuread.Application(
     `${ctx.name}-ci`,
-    { displayName, notes: "Pushes and pulls images on the registry; managed by acr-infra." },
+    { displayName, notes: `${settings.role} on the registry for CI; managed by acr-infra.` },
     { parent: ctx.parent },
   );
   const servicePrincipal = new azuread.ServicePrincipal(`${ctx.name}-ci`, { clientId: application.clientId }, { parent: ctx.parent });
+  const roleAssignment = assignRole(ctx, `${ctx.name}-ci-role`, registryId, subscriptionId, {
+    principalId: servicePrincipal.objectId,
+    principalType: "ServicePrincipal",
+    role: settings.role,
+  });
+  const part = { application, servicePrincipal, roleAssignment, clientId: application.clientId, objectId: servicePrincipal.objectId };
+
+  if (settings.credential === "federated") {
+    new azuread.ApplicationFederatedIdentityCredential(
+      `${ctx.name}-ci-github`,
+      {
+        applicationId: application.id,
+        displayName: "github-actions",
+        description: `GitHub Actions OIDC for ${settings.github!.repository}`,
+        issuer: GITHUB_OIDC.issuer,
+        audiences: [GITHUB_OIDC.audience],
+        subject: githubSubject(settings.github!),
+      },
+      { parent: ctx.parent },
+    );
+    return part;
+  }
 
   // time.Rotating records when the current secret was issued and, once rotationDays have passed,
   // changes its id: rotateWhenChanged then makes the next `pulumi up` issue a new secret.
@@ -90,22 +122,27 @@ export function createCiPrincipal(
     },
     { parent: ctx.parent },
   );
+  return { ...part, clientSecret: pulumi.secret(password.value) };
+}
 
-  const roleAssignment = assignRole(ctx, `${ctx.name}-ci-role`, registryId, subscriptionId, {
-    principalId: servicePrincipal.objectId,
+export interface PullIdentityPart {
+  identity: managedidentity.UserAssignedIdentity;
+  roleAssignment: authorization.RoleAssignment;
+}
+
+/** A user-assigned managed identity with AcrPull, for workloads (AKS, App Service, Container Apps) to pull with. */
+export function createPullIdentity(ctx: PartContext, registryId: pulumi.Input<string>, subscriptionId: pulumi.Input<string>): PullIdentityPart {
+  const identity = new managedidentity.UserAssignedIdentity(
+    `${ctx.name}-pull`,
+    { resourceGroupName: ctx.resourceGroupName, location: ctx.location, tags: ctx.tags },
+    { parent: ctx.parent },
+  );
+  const roleAssignment = assignRole(ctx, `${ctx.name}-pull-role`, registryId, subscriptionId, {
+    principalId: identity.principalId,
     principalType: "ServicePrincipal",
-    role: settings.role,
+    role: "AcrPull",
   });
-
-  return {
-    application,
-    servicePrincipal,
-    password,
-    roleAssignment,
-    clientId: application.clientId,
-    objectId: servicePrincipal.objectId,
-    clientSecret: pulumi.secret(password.value),
-  };
+  return { identity, roleAssignment };
 }
 
 /** An RFC 3339 time plus whole days, in the same format. */

@@ -55,6 +55,11 @@ export const read = {
     return value;
   },
 
+  /** An optional whole number in a range; absent stays undefined. */
+  optionalInteger(setting: string, value: unknown, min: number, max: number): number | undefined {
+    return value === undefined ? undefined : read.integer(setting, value, min, max, min);
+  },
+
   oneOf<T extends string>(setting: string, value: unknown, allowed: readonly T[], fallback: T): T {
     if (value === undefined) return fallback;
     if (!allowed.includes(value as T)) fail(setting, value, `use ${oneOfText(allowed)}`);

@@ -86,6 +86,44 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     const name = (inputs.taskName as string | undefined) ?? autoname(logicalName);
     return { id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/tasks/${name}`), state: { ...inputs, name } };
   },
+  "azure-native:containerregistry:Replication": (logicalName, inputs) => {
+    const name = (inputs.replicationName as string | undefined) ?? autoname(logicalName);
+    return { id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/replications/${name}`), state: { ...inputs, name } };
+  },
+  "azure-native:containerregistry:Webhook": (logicalName, inputs) => {
+    const name = (inputs.webhookName as string | undefined) ?? autoname(logicalName);
+    return { id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/webhooks/${name}`), state: { ...inputs, name } };
+  },
+  "azure-native:containerregistry:ScopeMap": (logicalName, inputs) => {
+    const name = (inputs.scopeMapName as string | undefined) ?? autoname(logicalName);
+    return { id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/scopeMaps/${name}`), state: { ...inputs, name } };
+  },
+  "azure-native:containerregistry:Token": (logicalName, inputs) => {
+    const name = (inputs.tokenName as string | undefined) ?? autoname(logicalName);
+    const requested = ((inputs.credentials as { passwords?: { name: string }[] } | undefined)?.passwords ?? []).map((p) => ({
+      name: p.name,
+      value: mockSecret(`token:${logicalName}:${p.name}`),
+      creationTime: MOCK_ROTATION_START,
+    }));
+    return {
+      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/tokens/${name}`),
+      state: { ...inputs, name, credentials: { passwords: requested } },
+    };
+  },
+  "azure-native:network:PrivateEndpoint": armResource("Microsoft.Network/privateEndpoints", "privateEndpointName"),
+  "azure-native:network:PrivateDnsZoneGroup": (logicalName, inputs) => {
+    const name = (inputs.privateDnsZoneGroupName as string | undefined) ?? autoname(logicalName);
+    return { id: inGroup(inputs, "Microsoft.Network/privateEndpoints", `${String(inputs.privateEndpointName)}/privateDnsZoneGroups/${name}`), state: { ...inputs, name } };
+  },
+  "azure-native:managedidentity:UserAssignedIdentity": armResource("Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName", (name) => ({
+    clientId: mockGuid(`identity-client:${name}`),
+    principalId: mockGuid(`identity-principal:${name}`),
+    tenantId: MOCK_TENANT_ID,
+  })),
+  "azure-native:authorization:ManagementLockByScope": (logicalName, inputs) => {
+    const name = (inputs.lockName as string | undefined) ?? autoname(logicalName);
+    return { id: `${String(inputs.scope)}/providers/Microsoft.Authorization/locks/${name}`, state: { ...inputs, name } };
+  },
   "random:index/randomString:RandomString": (logicalName, inputs) => ({
     id: logicalName,
     state: { ...inputs, result: mockRandomString(logicalName, Number(inputs.length ?? 8)) },

@@ -1,3 +1,4 @@
+import * as pulumi from "@pulumi/pulumi";
 import { ProgramRun } from "../testing";
 import { T, ofType, runStack, single } from "./support/stacks";
 
@@ -6,20 +7,71 @@ beforeAll(async () => {
   run = await runStack("prod");
 });
 
-test("prod is Premium with the admin user off", () => {
-  expect(single(run, T.registry).inputs).toMatchObject({ sku: { name: "Premium" }, adminUserEnabled: false, anonymousPullEnabled: false });
+test("prod is Premium, zone-redundant with a zone-redundant replica, admin user off", () => {
+  expect(single(run, T.registry).inputs).toMatchObject({
+    sku: { name: "Premium" },
+    adminUserEnabled: false,
+    anonymousPullEnabled: false,
+    zoneRedundancy: "Enabled",
+    dataEndpointEnabled: true,
+  });
+  expect(single(run, T.replication).inputs).toMatchObject({ location: "northeurope", zoneRedundancy: "Enabled", regionEndpointEnabled: true });
   expect(run.outputs.adminPassword).toBeUndefined();
 });
 
-test("prod protects the registry and its storage", () => {
-  expect(single(run, T.registry).protect).toBe(true);
-  expect(single(run, T.storageAccount).protect).toBe(true);
+test("prod's network is restricted: IP allow list with default Deny, and a private endpoint in the DNS zone", () => {
+  expect(single(run, T.registry).inputs).toMatchObject({
+    publicNetworkAccess: "Enabled",
+    networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.0/24" }] },
+    networkRuleBypassOptions: "AzureServices",
+  });
+  const endpoint = single(run, T.privateEndpoint);
+  expect(endpoint.inputs.privateLinkServiceConnections).toEqual([
+    expect.objectContaining({ groupIds: ["registry"], privateLinkServiceId: expect.stringMatching(/\/registries\//) }),
+  ]);
+  expect(JSON.stringify(single(run, T.privateDnsZoneGroup).inputs)).toContain("privateDnsZones/privatelink.azurecr.io");
 });
 
-test("prod's CI principal pushes, and no more", () => {
-  const [assignment] = ofType(run, T.roleAssignment);
-  expect(assignment.inputs.roleDefinitionId).toMatch(/8311e382-0749-4cb8-b61a-304f252e45ec$/);
-  expect(assignment.inputs.principalType).toBe("ServicePrincipal");
+test("prod keeps untagged manifests 30 days and refuses ARM-audience tokens explicitly", () => {
+  expect(single(run, T.registry).inputs.policies).toMatchObject({
+    retentionPolicy: { status: "enabled", days: 30 },
+    azureADAuthenticationAsArmPolicy: { status: "disabled" },
+  });
+});
+
+test("prod protects and locks the registry and its storage", () => {
+  expect(single(run, T.registry).protect).toBe(true);
+  expect(single(run, T.storageAccount).protect).toBe(true);
+  const locks = ofType(run, T.lock);
+  expect(locks.map((l) => l.inputs.level)).toEqual(["CanNotDelete", "CanNotDelete"]);
+  expect(locks.map((l) => String(l.inputs.scope).split("/providers/")[1].split("/")[0]).sort()).toEqual(["Microsoft.ContainerRegistry", "Microsoft.Storage"]);
+});
+
+test("prod's CI identity is federated with GitHub Actions: AcrPush, and no secret exists at all", async () => {
+  const credential = single(run, T.federatedCredential);
+  expect(credential.inputs).toMatchObject({
+    issuer: "https://token.actions.githubusercontent.com",
+    audiences: ["api://AzureADTokenExchange"],
+    subject: "repo:example-org/example-app:environment:production",
+  });
+  expect(ofType(run, T.password)).toEqual([]);
+  expect(ofType(run, T.rotating)).toEqual([]);
+  expect(run.outputs.servicePrincipalClientSecret).toBeUndefined();
+  const ci = ofType(run, T.roleAssignment).find((r) => r.name === "acr-ci-role")!;
+  expect(ci.inputs.roleDefinitionId).toMatch(/8311e382-0749-4cb8-b61a-304f252e45ec$/);
+  expect(await pulumi.isSecret(run.exports.servicePrincipalClientId as pulumi.Output<string>)).toBe(false);
+});
+
+test("prod's pull identity has AcrPull, and its ids are outputs", () => {
+  const identity = single(run, T.userAssignedIdentity);
+  const pull = ofType(run, T.roleAssignment).find((r) => r.name === "acr-pull-role")!;
+  expect(pull.inputs).toMatchObject({ principalType: "ServicePrincipal", roleDefinitionId: expect.stringMatching(/7f951dda-4ed3-4680-a7ca-43fe172d538d$/) });
+  expect(pull.dependsOn).toContain(identity.urn);
+  expect(run.outputs).toMatchObject({
+    pullIdentityId: expect.stringMatching(/\/userAssignedIdentities\//),
+    pullIdentityClientId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    pullIdentityPrincipalId: pull.inputs.principalId,
+  });
 });
 
 test("prod keeps a year of audit logs and purges old pull-request images keeping the newest 10", () => {

@@ -34,4 +34,13 @@ export const T = {
   task: "azure-native:containerregistry:Task",
   randomString: "random:index/randomString:RandomString",
   rotating: "time:index/rotating:Rotating",
+  federatedCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
+  replication: "azure-native:containerregistry:Replication",
+  privateEndpoint: "azure-native:network:PrivateEndpoint",
+  privateDnsZoneGroup: "azure-native:network:PrivateDnsZoneGroup",
+  lock: "azure-native:authorization:ManagementLockByScope",
+  userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
+  webhook: "azure-native:containerregistry:Webhook",
+  scopeMap: "azure-native:containerregistry:ScopeMap",
+  token: "azure-native:containerregistry:Token",
 } as const;
