@@ -1,0 +1,125 @@
+/** The purge's selection rules, without a registry. */
+import { creationTime, deletionConflict, planPurge, type TagFacts } from "../tools/images/purge";
+
+const NOW = Date.parse("2025-06-01T00:00:00Z");
+const DAY = 86_400_000;
+
+function tag(name: string, ageDays: number | undefined, digest = `sha256:${name}`, children: string[] = []): TagFacts {
+  return { tag: name, digest, created: ageDays === undefined ? undefined : new Date(NOW - ageDays * DAY).toISOString(), children };
+}
+
+function criteria(keep: number, agoDays = 30, pattern = /^v.*$/) {
+  return { matches: (name: string) => pattern.test(name), cutoff: NOW - agoDays * DAY, keep };
+}
+
+const deletedTags = (plan: ReturnType<typeof planPurge>): string[] => plan.delete.flatMap((deletion) => deletion.tags).sort();
+
+describe("planPurge", () => {
+  const tags = [tag("v1", 90), tag("v2", 80), tag("v3", 70), tag("v4", 60), tag("v5", 10), tag("latest", 100)];
+
+  it("deletes the matching tags older than ago, and nothing else", () => {
+    const plan = planPurge(tags, criteria(0));
+    expect(deletedTags(plan)).toEqual(["v1", "v2", "v3", "v4"]);
+    expect(plan.keep).toEqual([]);
+    expect(plan.skip).toEqual([]);
+  });
+
+  it("keeps the newest `keep` of the tags that would go, as acr purge does", () => {
+    const plan = planPurge(tags, criteria(2));
+    expect(deletedTags(plan)).toEqual(["v1", "v2"]);
+    expect(plan.keep.map((kept) => kept.tag)).toEqual(["v4", "v3"]);
+    expect(plan.keep[0].reason).toContain("--keep 2");
+  });
+
+  it("keeps everything old when keep is at least their number", () => {
+    expect(planPurge(tags, criteria(10)).delete).toEqual([]);
+  });
+
+  it("lists deletions oldest first, with their creation time", () => {
+    const plan = planPurge(tags, criteria(0));
+    expect(plan.delete.map((deletion) => deletion.tags[0])).toEqual(["v1", "v2", "v3", "v4"]);
+    expect(plan.delete[0].created).toBe(new Date(NOW - 90 * DAY).toISOString());
+  });
+
+  it("skips tags without a creation time, or with a reproducible-build placeholder", () => {
+    const plan = planPurge(
+      [tag("v1", 90), tag("v2", undefined), { tag: "v3", digest: "sha256:v3", created: "1970-01-01T00:00:00Z", children: [] }],
+      criteria(0),
+    );
+    expect(deletedTags(plan)).toEqual(["v1"]);
+    expect(plan.skip.map((skipped) => skipped.tag)).toEqual(["v2", "v3"]);
+    expect(plan.skip[0].reason).toContain("no creation time");
+  });
+
+  it("skips a tag whose manifest also carries a tag that stays, and says which", () => {
+    const plan = planPurge([tag("v1", 90, "sha256:shared"), tag("stable", 90, "sha256:shared"), tag("v2", 80)], criteria(0));
+    expect(deletedTags(plan)).toEqual(["v2"]);
+    expect(plan.skip).toEqual([{ tag: "v1", digest: "sha256:shared", reason: "its manifest is also tagged stable, which would go with it" }]);
+  });
+
+  it("deletes a shared manifest once when all its tags go", () => {
+    const plan = planPurge([tag("v1", 90, "sha256:shared"), tag("v1.0", 90, "sha256:shared")], criteria(0));
+    expect(plan.delete).toEqual([{ digest: "sha256:shared", tags: ["v1", "v1.0"], created: new Date(NOW - 90 * DAY).toISOString() }]);
+  });
+
+  it("skips a tag that shares its manifest with one kept by keep", () => {
+    // v2 is the newest old tag and kept; v1b points at the same manifest and must stay with it.
+    const plan = planPurge([tag("v1", 90), tag("v2", 80, "sha256:two"), tag("v1b", 85, "sha256:two")], criteria(1));
+    expect(plan.keep.map((kept) => kept.tag)).toEqual(["v2"]);
+    expect(deletedTags(plan)).toEqual(["v1"]);
+    expect(plan.skip.map((skipped) => skipped.tag)).toEqual(["v1b"]);
+  });
+
+  it("does not break a multi-platform image that stays by deleting one of its images", () => {
+    const plan = planPurge(
+      [tag("v1-amd64", 90, "sha256:amd64"), tag("v1-arm64", 90, "sha256:arm64"), tag("release", 90, "sha256:index", ["sha256:amd64", "sha256:arm64"])],
+      criteria(0, 30, /^v.*$/),
+    );
+    expect(plan.delete).toEqual([]);
+    expect(plan.skip.map((skipped) => skipped.reason)).toEqual([
+      "its manifest is part of the multi-platform image tagged release, which would break",
+      "its manifest is part of the multi-platform image tagged release, which would break",
+    ]);
+  });
+
+  it("deletes a multi-platform image before its images when all go", () => {
+    const plan = planPurge(
+      [tag("v1-amd64", 91, "sha256:amd64"), tag("v1", 90, "sha256:index", ["sha256:amd64"])],
+      criteria(0),
+    );
+    expect(plan.delete.map((deletion) => deletion.tags)).toEqual([["v1"], ["v1-amd64"]]);
+  });
+
+  it("follows skips through: a skipped index keeps its images", () => {
+    // v1 (an index) shares its manifest with `stable`, so it stays, and so must v1-amd64 it lists.
+    const plan = planPurge(
+      [tag("v1", 90, "sha256:index", ["sha256:amd64"]), tag("stable", 90, "sha256:index", ["sha256:amd64"]), tag("v1-amd64", 90, "sha256:amd64")],
+      criteria(0),
+    );
+    expect(plan.delete).toEqual([]);
+    expect(plan.skip.map((skipped) => skipped.tag)).toEqual(["v1", "v1-amd64"]);
+  });
+});
+
+describe("deletionConflict", () => {
+  const tags = [tag("a", 1, "sha256:x"), tag("b", 1, "sha256:x"), tag("c", 1, "sha256:y")];
+
+  it("is none when every tag on the manifest goes", () => {
+    expect(deletionConflict("sha256:x", new Set(["a", "b"]), tags)).toBeUndefined();
+    expect(deletionConflict("sha256:y", new Set(["c"]), tags)).toBeUndefined();
+  });
+
+  it("names the tags that would go too", () => {
+    expect(deletionConflict("sha256:x", new Set(["a"]), tags)).toEqual({ kind: "tagged", tags: ["b"] });
+  });
+});
+
+describe("creationTime", () => {
+  it("reads ISO times and refuses placeholders", () => {
+    expect(creationTime("2024-01-02T03:04:05.123456789Z")).toBe(Date.parse("2024-01-02T03:04:05.123Z"));
+    expect(creationTime("0001-01-01T00:00:00Z")).toBeUndefined();
+    expect(creationTime("1980-01-01T00:00:01Z")).toBeUndefined();
+    expect(creationTime("not a time")).toBeUndefined();
+    expect(creationTime(undefined)).toBeUndefined();
+  });
+});
