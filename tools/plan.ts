@@ -13,8 +13,9 @@ import * as path from "path";
 import { parseArgs } from "util";
 import * as yaml from "js-yaml";
 import { ValidationError } from "../components/validation";
-import { PolicyViolation, evaluatePolicies } from "../policy/evaluate";
-import { ProgramRun, runProgram } from "../testing/harness";
+import { PolicyViolation } from "../policy/evaluate";
+import { ProgramRun } from "../testing/harness";
+import { planProgram } from "../testing/plan";
 import { readStackFile } from "../testing/stack-config";
 import { renderJson, renderMermaid, renderText } from "./plan-render";
 
@@ -115,21 +116,16 @@ export function isProduction(stack: string, config: Record<string, unknown>): bo
 /** Makes the plan of one stack. Throws ValidationError for bad input or config. */
 export async function makePlan(request: Omit<PlanRequest, "format">): Promise<Plan> {
   const { config, secretKeys } = readStackFile(request.configFile);
-  const project = projectName(request.projectDir);
-  const run = await runProgram({
-    project,
+  const production = isProduction(request.stack, config);
+  const { policyViolations, ...run } = await planProgram({
+    project: projectName(request.projectDir),
     stack: request.stack,
     config,
     secretConfigKeys: secretKeys,
+    production,
     program: () => require(request.programFile),
   });
-  const production = isProduction(request.stack, config);
-  const violations = await evaluatePolicies(run.resources, {
-    production,
-    outputs: run.outputs,
-    stackUrn: `urn:pulumi:${request.stack}::${project}::pulumi:pulumi:Stack::${project}-${request.stack}`,
-  });
-  return { run, production, violations, programFile: request.programFile, configFile: request.configFile };
+  return { run, production, violations: policyViolations, programFile: request.programFile, configFile: request.configFile };
 }
 
 export interface Io {
@@ -143,6 +139,9 @@ const processIo: Io = {
 };
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  // The SDK records a stack trace for every promise it makes, to report leaks; the plan never shows
+  // one (errors print as one message), and formatting them is the largest cost of a big stack.
+  Error.stackTraceLimit = 0;
   // A program's error can surface from inside an apply; report it like any other, without a trace.
   const onRejection = (error: unknown) => {
     io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);

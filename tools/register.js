@@ -8,7 +8,6 @@ const { transformSync } = require("@swc/core");
 const options = {
   jsc: { target: "es2022", parser: { syntax: "typescript" } },
   module: { type: "commonjs" },
-  sourceMaps: "inline",
 };
 
 require.extensions[".ts"] = function compileTypeScript(module, filename) {
