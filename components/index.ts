@@ -6,5 +6,6 @@ export { ValidationError } from "./validation";
 export { parseDuration, parseFilter, purgeCommand, validateCron } from "./purge-rules";
 export type { PurgeRule } from "./purge-rules";
 export { purgeTaskYaml } from "./purge-task";
-export { ROLE_DEFINITION_IDS } from "./azure-facts";
+export { ROLE_DEFINITION_IDS, roleDefinitionId } from "./azure-facts";
+export { roleAssignmentName } from "./principal";
 export type { PrincipalType, RoleName, Sku } from "./azure-facts";

@@ -157,6 +157,25 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   },
 };
 
+/**
+ * The outputs an acr-infra stack exports, as the mocks would make them: what a StackReference to
+ * such a stack returns unless a test gives other outputs.
+ */
+export function mockAcrInfraStackOutputs(stackName: string): Record<string, string> {
+  const stack = stackName.split("/").pop() ?? stackName;
+  const registryName = `acrinfra${stack}acr${mockRandomString(`stack:${stackName}`, 8)}`.replace(/[^a-z0-9]/g, "");
+  const resourceGroupName = autoname("acr-rg");
+  return {
+    resourceGroupName,
+    registryName,
+    registryId: `${subscriptionScope}/resourceGroups/${resourceGroupName}/providers/Microsoft.ContainerRegistry/registries/${registryName}`,
+    loginServer: `${registryName}.azurecr.io`,
+    tenantId: MOCK_TENANT_ID,
+    pullIdentityClientId: mockGuid(`stack-pull-client:${stackName}`),
+    pullIdentityPrincipalId: mockGuid(`stack-pull-principal:${stackName}`),
+  };
+}
+
 type CallMock = (inputs: Inputs) => Inputs;
 
 const CALL_MOCKS: Record<string, CallMock> = {
@@ -180,6 +199,8 @@ export interface AzureMocksOptions {
   resources?: Record<string, ResourceMock>;
   /** More invokes (or other answers), keyed by function token. */
   calls?: Record<string, CallMock>;
+  /** Outputs of referenced stacks by name (`org/project/stack`); default: an acr-infra stack's outputs. */
+  stackOutputs?: Record<string, Record<string, unknown>>;
 }
 
 /** Pulumi mocks that answer like Azure. Unknown invokes throw, so a new call gets a deliberate answer. */
@@ -188,7 +209,11 @@ export class AzureMocks implements pulumi.runtime.Mocks {
   private readonly calls: Record<string, CallMock>;
 
   constructor(options: AzureMocksOptions = {}) {
-    this.resources = { ...RESOURCE_MOCKS, ...options.resources };
+    const stackReference: ResourceMock = (logicalName, inputs) => {
+      const name = String(inputs.name ?? logicalName);
+      return { id: name, state: { name, outputs: options.stackOutputs?.[name] ?? mockAcrInfraStackOutputs(name), secretOutputNames: [] } };
+    };
+    this.resources = { ...RESOURCE_MOCKS, "pulumi:pulumi:StackReference": stackReference, ...options.resources };
     this.calls = { ...CALL_MOCKS, ...options.calls };
   }
 

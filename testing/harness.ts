@@ -11,7 +11,7 @@ export interface PlannedResource {
   name: string;
   /** The parent's URN; null for a resource at the top of the stack. */
   parent: string | null;
-  /** A custom resource (a real Azure/Entra ID object) rather than a component. */
+  /** A custom resource (a real Azure/Entra ID object, or one read from elsewhere) rather than a component. */
   custom: boolean;
   protect: boolean;
   /** URNs this resource waits for: explicit dependsOn and the resources its inputs come from. */
@@ -57,9 +57,18 @@ interface RegisterRequest {
   getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
+/** A read of an existing resource (a StackReference, a `.get()`). */
+interface ReadRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getDependenciesList(): string[];
+  getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
 type Callback = (error: unknown, response?: { getUrn(): string }) => void;
 interface MockMonitorLike {
   registerResource(request: RegisterRequest, callback: Callback): unknown;
+  readResource(request: ReadRequest, callback: Callback): unknown;
 }
 
 // The SDK's wire markers for special values (see @pulumi/pulumi runtime/rpc).
@@ -129,6 +138,25 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
           dependsOn: [...new Set(request.getDependenciesList())].sort(),
           inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
           propertyDependencies: propertyDependencies(request),
+        });
+      }
+      callback(error, response);
+    });
+
+  const read = monitor.readResource.bind(monitor);
+  monitor.readResource = (request, callback) =>
+    read(request, (error, response) => {
+      if (!error && response) {
+        recorded.push({
+          urn: response.getUrn(),
+          type: request.getType(),
+          name: request.getName(),
+          parent: request.getParent() || null,
+          custom: true,
+          protect: false,
+          dependsOn: [...new Set(request.getDependenciesList())].sort(),
+          inputs: plainValue(request.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+          propertyDependencies: {},
         });
       }
       callback(error, response);

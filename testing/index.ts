@@ -6,7 +6,15 @@
  *     expect(run.ofType("azure-native:containerregistry:Registry")[0].inputs.sku).toEqual({ name: "Premium" });
  *     expect(run.policyViolations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
  */
-export { AzureMocks, MOCK_DEPLOYER, MOCK_SECRET_PREFIX, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, mockGuid } from "./azure-mocks";
+export {
+  AzureMocks,
+  MOCK_DEPLOYER,
+  MOCK_SECRET_PREFIX,
+  MOCK_SUBSCRIPTION_ID,
+  MOCK_TENANT_ID,
+  mockAcrInfraStackOutputs,
+  mockGuid,
+} from "./azure-mocks";
 export type { AzureMocksOptions } from "./azure-mocks";
 export { SECRET_MASK, resolveValue, runProgram } from "./harness";
 export type { PlannedResource, ProgramRun, RunOptions } from "./harness";

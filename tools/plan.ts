@@ -19,7 +19,6 @@ import { planProgram } from "../testing/plan";
 import { readStackFile } from "../testing/stack-config";
 import { renderJson, renderMermaid, renderText } from "./plan-render";
 
-const ROOT = path.resolve(__dirname, "..");
 const FORMATS = ["text", "json", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -27,7 +26,7 @@ const USAGE = `usage: npm run plan -- [--stack <name>] [--config <stack yaml>] [
 
   --stack    stack name; reads Pulumi.<stack>.yaml next to the program's Pulumi.yaml (default: dev)
   --config   read this stack settings file instead
-  --program  plan another Pulumi TypeScript program (default: this project's index.ts)
+  --program  the Pulumi TypeScript program to plan (default: index.ts in the current folder)
   --format   text (default), json or mermaid
 `;
 
@@ -72,7 +71,7 @@ function parseRequest(argv: string[]): PlanRequest | "help" {
   if (!/^[\w.-]+$/.test(stack)) throw new ValidationError("--stack", `${JSON.stringify(stack)} is not allowed: use letters, digits, '-', '_' or '.'`);
   const format = (values.format ?? "text") as Format;
   if (!FORMATS.includes(format)) throw new ValidationError("--format", `${JSON.stringify(values.format)} is not allowed: use text, json or mermaid`);
-  const programFile = path.resolve(values.program ?? path.join(ROOT, "index.ts"));
+  const programFile = path.resolve(values.program ?? "index.ts");
   if (!fs.existsSync(programFile) || !fs.statSync(programFile).isFile()) {
     throw new ValidationError("--program", `${JSON.stringify(values.program)} is not a file: give a Pulumi TypeScript program such as index.ts`);
   }

@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Entry point of the project's command-line tools: `node tools/run.js <plan|images|bench> [args]`.
-// npm scripts call it with the Node.js 22 that `npm ci` installs into node_modules/.bin.
+// Entry point of the command-line tools: `node tools/run.js <plan|images|bench> [args]`. npm
+// scripts call it with the Node.js 22 that `npm ci` installs into node_modules/.bin; the package
+// installs it as the `acr-infra` command. Entries are named without extension: the sources are
+// .ts (run through ./register), the built package has .js.
 "use strict";
 require("./register");
 
 const entries = {
-  plan: "./plan.ts",
-  images: "./images/cli.ts",
-  bench: "./bench.ts",
+  plan: "./plan",
+  images: "./images/cli",
+  bench: "./bench",
 };
 const [command, ...args] = process.argv.slice(2);
 if (!Object.hasOwn(entries, command)) {

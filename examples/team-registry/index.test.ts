@@ -1,0 +1,26 @@
+// The team's unit test, with acr-infra/testing: a few lines, no Azure.
+import { CheckedRun, planProgram, readStackFile } from "acr-infra/testing";
+import * as path from "path";
+
+let run: CheckedRun;
+beforeAll(async () => {
+  const { config } = readStackFile(path.join(__dirname, "Pulumi.dev.yaml"));
+  run = await planProgram({ project: "team-registry", stack: "dev", config, program: () => require("./index") });
+});
+
+test("a Standard registry for the team, tagged with it", () => {
+  const [registry] = run.ofType("azure-native:containerregistry:Registry");
+  expect(registry.inputs).toMatchObject({ sku: { name: "Standard" }, adminUserEnabled: false, tags: { team: "payments", "managed-by": "acr-infra" } });
+});
+
+test("CI signs in from the service's main branch, and the team's group may pull", () => {
+  const [credential] = run.ofType("azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential");
+  expect(credential.inputs.subject).toBe("repo:contoso/payments-service:ref:refs/heads/main");
+  const groupRole = run.ofType("azure-native:authorization:RoleAssignment").find((r) => r.inputs.principalType === "Group");
+  expect(groupRole?.inputs.roleDefinitionId).toMatch(/7f951dda-4ed3-4680-a7ca-43fe172d538d$/);
+});
+
+test("no secret output, and no mandatory policy violated", () => {
+  expect(Object.keys(run.outputs).sort()).toEqual(["ciClientId", "loginServer", "tenantId"]);
+  expect(run.policyViolations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
+});
