@@ -5,7 +5,15 @@ import { DEFAULTS, resolveArgs } from "../components";
 import { ROOT } from "./support/stacks";
 
 type Declared = Record<string, { type?: string; default?: unknown }>;
-const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; config: Declared };
+const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string; main?: string; config: Declared };
+
+test("Pulumi runs the stack program, not the library that package.json exports", () => {
+  // Pulumi's Node.js host takes Pulumi.yaml's main first, then package.json exports["."].
+  expect(project.main).toBe("index.ts");
+  expect(fs.readFileSync(path.join(ROOT, "index.ts"), "utf8")).toContain("containerRegistryFromConfig(");
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
+  expect(pkg.exports["."].default).toBe("./dist/components/index.js");
+});
 
 test("the project is acr-infra, and Pulumi.yaml declares exactly the component's settings", () => {
   expect(project.name).toBe("acr-infra");
