@@ -469,7 +469,7 @@ function resolveScopeMap(value: unknown, index: number): ResolvedArgs["scopeMaps
   const entry = read.object(setting, value, ["name", "actions", "tokens"]);
   const name = read.optionalString(`${setting}.name`, entry.name, SCOPE_MAP_NAME.pattern, SCOPE_MAP_NAME.rule);
   if (!name) throw new ValidationError(`${setting}.name`, `is missing: use ${SCOPE_MAP_NAME.rule}`);
-  const actionPattern = /^repositories\/[a-z0-9._\/*-]+\/(content\/(read|write|delete)|metadata\/(read|write))$/;
+  const actionPattern = /^repositories\/[a-z0-9._/*-]+\/(content\/(read|write|delete)|metadata\/(read|write))$/;
   const actions = read.array(`${setting}.actions`, entry.actions).map((action, i) => {
     if (typeof action !== "string" || !actionPattern.test(action)) {
       throw new ValidationError(`${setting}.actions[${i}]`, `${show(action)} is not allowed: use repositories/<repository>/content/read|write|delete or metadata/read|write`);

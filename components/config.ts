@@ -24,7 +24,7 @@ export function readStackConfig(): ContainerRegistryArgs {
   if (raw.location === undefined || raw.location === "") {
     raw.location = new pulumi.Config("azure-native").get("location");
   }
-  return raw as ContainerRegistryArgs;
+  return raw;
 }
 
 /** A YAML/JSON value as the CLI passes it; text that is not JSON stays text, for validation to name. */

@@ -76,6 +76,7 @@ function compileAnchored(pattern: string, part: string, filter: string): RegExp 
   } catch (error) {
     throw new Error(
       `${JSON.stringify(filter)} has an invalid ${part} regex ${JSON.stringify(pattern)}: ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }

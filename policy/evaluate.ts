@@ -56,7 +56,7 @@ export async function evaluatePolicies(resources: readonly PlannedResource[], op
               urn: resource.urn,
               name: resource.name,
               opts: resource.opts,
-              isType: resource.isType,
+              isType: (resourceClass) => typeOf(resourceClass) === resource.type,
               asType: (resourceClass) => (typeOf(resourceClass) === resource.type ? resource.props : undefined) as never,
               stackTags: new Map(),
               getConfig: <T extends object>() => ({}) as T,
@@ -71,7 +71,7 @@ export async function evaluatePolicies(resources: readonly PlannedResource[], op
         await runIgnoringNotApplicable(() => policy.validateStack(args, reporter(options.stackUrn ?? "")));
       }
     } catch (error) {
-      throw new Error(`policy ${policy.name} failed: ${(error as Error).message}`);
+      throw new Error(`policy ${policy.name} failed: ${(error as Error).message}`, { cause: error });
     }
   }
   return violations;

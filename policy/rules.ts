@@ -236,7 +236,8 @@ export const zoneRedundantAndReplicated: AcrPolicy = {
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
   validateStack: (args, report) => {
-    for (const registry of args.resources.filter((r) => r.type === REGISTRY && r.props.sku?.name === "Premium")) {
+    const premium = (r: PolicyResource) => (r.props.sku as { name?: string } | undefined)?.name === "Premium";
+    for (const registry of args.resources.filter((r) => r.type === REGISTRY && premium(r))) {
       const replicas = referencing(args.resources, registry, REPLICATION, "registryName");
       const problems: string[] = [];
       if (!isEnabled(registry.props.zoneRedundancy)) problems.push("the registry is not zone-redundant");

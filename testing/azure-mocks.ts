@@ -210,7 +210,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
 
   constructor(options: AzureMocksOptions = {}) {
     const stackReference: ResourceMock = (logicalName, inputs) => {
-      const name = String(inputs.name ?? logicalName);
+      const name = typeof inputs.name === "string" ? inputs.name : logicalName;
       return { id: name, state: { name, outputs: options.stackOutputs?.[name] ?? mockAcrInfraStackOutputs(name), secretOutputNames: [] } };
     };
     this.resources = { ...RESOURCE_MOCKS, "pulumi:pulumi:StackReference": stackReference, ...options.resources };
@@ -223,7 +223,7 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     if (!args.custom) return { id: undefined, state: args.inputs as Inputs };
     // Any other Azure resource still gets an ARM-style id and a name.
     const name = autoname(args.name);
-    return { id: `${subscriptionScope}/providers/Mock.${args.type.replace(/[:/]/g, ".")}/${name}`, state: { ...args.inputs, name } };
+    return { id: `${subscriptionScope}/providers/Mock.${args.type.replace(/[:/]/g, ".")}/${name}`, state: { ...(args.inputs as Inputs), name } };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Inputs {

@@ -1,6 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { AzureMocks } from "./azure-mocks";
 
+/**
+ * Loads a Pulumi program from a file. A program declares its resources when it is loaded, so it is
+ * required lazily (after the mocks are in place), never imported.
+ */
+export function requireProgram(file: string): unknown {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: an import would run the program too early
+  return require(file) as unknown;
+}
+
 /** How every secret value is shown by the harness, the offline plan and its tests. */
 export const SECRET_MASK = "[secret]";
 

@@ -16,7 +16,7 @@ export {
   mockGuid,
 } from "./azure-mocks";
 export type { AzureMocksOptions } from "./azure-mocks";
-export { SECRET_MASK, resolveValue, runProgram } from "./harness";
+export { SECRET_MASK, requireProgram, resolveValue, runProgram } from "./harness";
 export type { PlannedResource, ProgramRun, RunOptions } from "./harness";
 export { planProgram } from "./plan";
 export type { CheckedRun } from "./plan";

@@ -176,7 +176,7 @@ describe("CI service principal", () => {
       principalType: "ServicePrincipal",
       roleDefinitionId: `/subscriptions/${MOCK_SUBSCRIPTION_ID}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_DEFINITION_IDS.AcrPush}`,
     });
-    expect(assignment.inputs.roleAssignmentName).toBe(roleAssignmentName(registryId!, principalId!, "AcrPush"));
+    expect(assignment.inputs.roleAssignmentName).toBe(roleAssignmentName(registryId, principalId, "AcrPush"));
     expect(assignment.inputs.roleAssignmentName).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
   });
 

@@ -14,7 +14,7 @@ import { parseArgs } from "util";
 import * as yaml from "js-yaml";
 import { ValidationError } from "../components/validation";
 import { PolicyViolation } from "../policy/evaluate";
-import { ProgramRun } from "../testing/harness";
+import { ProgramRun, requireProgram } from "../testing/harness";
 import { planProgram } from "../testing/plan";
 import { readStackFile } from "../testing/stack-config";
 import { renderJson, renderMermaid, renderText } from "./plan-render";
@@ -122,7 +122,7 @@ export async function makePlan(request: Omit<PlanRequest, "format">): Promise<Pl
     config,
     secretConfigKeys: secretKeys,
     production,
-    program: () => require(request.programFile),
+    program: () => requireProgram(request.programFile),
   });
   return { run, production, violations: policyViolations, programFile: request.programFile, configFile: request.configFile };
 }

@@ -172,7 +172,7 @@ async function htpasswdLine(user: RegistryUser): Promise<string> {
     return `${stdout.trim()}\n`;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") {
-      throw new Error("htpasswd is missing: the image tool's tests need it (apache2-utils). Run .ci/install-test-deps.");
+      throw new Error("htpasswd is missing: the image tool's tests need it (apache2-utils). Run .ci/install-test-deps.", { cause: error });
     }
     throw error;
   }

@@ -664,7 +664,7 @@ function normalizeTime(value: unknown): string | undefined {
 
 /** Like Promise.all over `items.map(fn)`, with at most `limit` calls in flight. */
 async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {
