@@ -5,7 +5,11 @@ import { ResolvedArgs } from "./args";
 import { PartContext } from "./context";
 
 /** Webhooks that notify a service of pushes and deletes; the URI is kept as a secret. */
-export function createWebhooks(ctx: PartContext, registryName: pulumi.Input<string>, webhooks: ResolvedArgs["webhooks"]): containerregistry.Webhook[] {
+export function createWebhooks(
+  ctx: PartContext,
+  registryName: pulumi.Input<string>,
+  webhooks: ResolvedArgs["webhooks"],
+): containerregistry.Webhook[] {
   return webhooks.map(
     (webhook) =>
       new containerregistry.Webhook(
@@ -68,7 +72,12 @@ export function createDeleteLocks(ctx: PartContext, targets: Record<string, pulu
     ([what, scope]) =>
       new authorization.ManagementLockByScope(
         `${ctx.name}-${what}-lock`,
-        { scope, level: "CanNotDelete", lockName: `${ctx.name}-${what}-cannot-delete`, notes: "Set by acr-infra (lock: true): remove the setting to delete." },
+        {
+          scope,
+          level: "CanNotDelete",
+          lockName: `${ctx.name}-${what}-cannot-delete`,
+          notes: "Set by acr-infra (lock: true): remove the setting to delete.",
+        },
         { parent: ctx.parent },
       ),
   );

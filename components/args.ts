@@ -308,7 +308,10 @@ const LOCATION = { pattern: /^[a-z][a-z0-9]{2,39}$/i, rule: "an Azure region nam
 export function resolveArgs(input: unknown): ResolvedArgs {
   // An empty string, as Pulumi.yaml declares for settings without a default, means "not set".
   const given = read.object("", input, SETTINGS);
-  const args = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== "")) as Record<keyof ContainerRegistryArgs, unknown>;
+  const args = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== "")) as Record<
+    keyof ContainerRegistryArgs,
+    unknown
+  >;
   const location = read.optionalString("location", args.location, LOCATION.pattern, LOCATION.rule);
   const ipRules = read.array("ipRules", args.ipRules).map((rule, i) => resolveIpRule(`ipRules[${i}]`, rule));
   const privateEndpoints = read.array("privateEndpoints", args.privateEndpoints).map(resolvePrivateEndpoint);
@@ -368,18 +371,33 @@ function checkCombinations(args: ResolvedArgs): void {
     }
   }
   if (args.publicNetworkAccess === "Disabled" && args.ipRules.length > 0) {
-    throw new ValidationError("ipRules", `${show(args.ipRules)} is not allowed with publicNetworkAccess: Disabled: IP rules filter public access, which is off`);
+    throw new ValidationError(
+      "ipRules",
+      `${show(args.ipRules)} is not allowed with publicNetworkAccess: Disabled: IP rules filter public access, which is off`,
+    );
   }
   if (!args.exportEnabled && args.publicNetworkAccess !== "Disabled") {
-    throw new ValidationError("exportEnabled", "false needs publicNetworkAccess: Disabled: Azure only disables exports on a registry without public access");
+    throw new ValidationError(
+      "exportEnabled",
+      "false needs publicNetworkAccess: Disabled: Azure only disables exports on a registry without public access",
+    );
   }
   if (args.softDeleteDays !== undefined && args.retentionDays !== undefined) {
-    throw new ValidationError("softDeleteDays", `${args.softDeleteDays} is not allowed together with retentionDays: Azure takes one of the two`);
+    throw new ValidationError(
+      "softDeleteDays",
+      `${args.softDeleteDays} is not allowed together with retentionDays: Azure takes one of the two`,
+    );
   }
   if (args.softDeleteDays !== undefined && args.replicas.length > 0) {
-    throw new ValidationError("softDeleteDays", `${args.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`);
+    throw new ValidationError(
+      "softDeleteDays",
+      `${args.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`,
+    );
   }
-  if (args.encryption && !args.identity.userAssignedIdentityIds.some((id) => id.toLowerCase() === args.encryption!.identityId.toLowerCase())) {
+  if (
+    args.encryption &&
+    !args.identity.userAssignedIdentityIds.some((id) => id.toLowerCase() === args.encryption!.identityId.toLowerCase())
+  ) {
     // The key's identity must be on the registry: add it rather than make users say it twice.
     args.identity.userAssignedIdentityIds.push(args.encryption.identityId);
   }
@@ -387,7 +405,8 @@ function checkCombinations(args: ResolvedArgs): void {
 
 function resolveIpRule(setting: string, value: unknown): string {
   const match = typeof value === "string" ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/.exec(value) : null;
-  const valid = match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && (match[5] === undefined || Number(match[5]) <= 32);
+  const valid =
+    match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && (match[5] === undefined || Number(match[5]) <= 32);
   if (!valid) throw new ValidationError(setting, `${show(value)} is not allowed: use an IPv4 address or CIDR range such as 203.0.113.0/24`);
   return value as string;
 }
@@ -395,7 +414,12 @@ function resolveIpRule(setting: string, value: unknown): string {
 function resolvePrivateEndpoint(value: unknown, index: number): PrivateEndpointArgs {
   const setting = `privateEndpoints[${index}]`;
   const entry = read.object(setting, value, ["subnetId", "privateDnsZoneId"]);
-  const subnetId = read.optionalString(`${setting}.subnetId`, entry.subnetId, ARM_ID.subnet, "the ARM id of a subnet (/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>)");
+  const subnetId = read.optionalString(
+    `${setting}.subnetId`,
+    entry.subnetId,
+    ARM_ID.subnet,
+    "the ARM id of a subnet (/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>)",
+  );
   if (!subnetId) throw new ValidationError(`${setting}.subnetId`, "is missing: use the ARM id of the subnet the endpoint goes in");
   const privateDnsZoneId = read.optionalString(
     `${setting}.privateDnsZoneId`,
@@ -412,7 +436,10 @@ function resolveReplica(value: unknown, index: number, registryLocation: string 
   const location = read.optionalString(`${setting}.location`, entry.location, LOCATION.pattern, LOCATION.rule);
   if (!location) throw new ValidationError(`${setting}.location`, `is missing: use ${LOCATION.rule}`);
   if (registryLocation && location.toLowerCase() === registryLocation.toLowerCase()) {
-    throw new ValidationError(`${setting}.location`, `${show(location)} is not allowed: it is the registry's own region; a replica goes to another`);
+    throw new ValidationError(
+      `${setting}.location`,
+      `${show(location)} is not allowed: it is the registry's own region; a replica goes to another`,
+    );
   }
   return {
     location,
@@ -430,8 +457,18 @@ function resolveEncryption(value: unknown): EncryptionArgs | undefined {
     VERSIONLESS_KEY_URI,
     "a versionless Key Vault key URI such as https://my-vault.vault.azure.net/keys/acr (without a version, so the registry follows rotation)",
   );
-  const identityId = read.optionalString("encryption.identityId", entry.identityId, ARM_ID.userAssignedIdentity, "the ARM id of a user-assigned identity");
-  const identityClientId = read.optionalString("encryption.identityClientId", entry.identityClientId, GUID, "the identity's client id (a GUID)");
+  const identityId = read.optionalString(
+    "encryption.identityId",
+    entry.identityId,
+    ARM_ID.userAssignedIdentity,
+    "the ARM id of a user-assigned identity",
+  );
+  const identityClientId = read.optionalString(
+    "encryption.identityClientId",
+    entry.identityClientId,
+    GUID,
+    "the identity's client id (a GUID)",
+  );
   if (!keyVaultKeyId || !identityId || !identityClientId) {
     throw new ValidationError("encryption", "needs keyVaultKeyId, identityId and identityClientId");
   }
@@ -444,7 +481,14 @@ function resolveIdentity(value: unknown): Required<RegistryIdentityArgs> {
     systemAssigned: read.boolean("identity.systemAssigned", entry.systemAssigned, false),
     userAssignedIdentityIds: read
       .array("identity.userAssignedIdentityIds", entry.userAssignedIdentityIds)
-      .map((id, i) => read.optionalString(`identity.userAssignedIdentityIds[${i}]`, id, ARM_ID.userAssignedIdentity, "the ARM id of a user-assigned identity")!),
+      .map((id, i) =>
+        read.optionalString(
+          `identity.userAssignedIdentityIds[${i}]`,
+          id,
+          ARM_ID.userAssignedIdentity,
+          "the ARM id of a user-assigned identity",
+        )!,
+      ),
   };
 }
 
@@ -456,11 +500,19 @@ function resolveWebhook(value: unknown, index: number): ResolvedArgs["webhooks"]
   const serviceUri = entry.serviceUri;
   if (typeof serviceUri !== "string" || !/^https:\/\/[^\s/]+/i.test(serviceUri)) {
     // The URI may carry a token: name the setting, never echo the value.
-    throw new ValidationError(`${setting}.serviceUri`, "is not allowed: use an https:// URI (webhook payloads must not travel in clear text)");
+    throw new ValidationError(
+      `${setting}.serviceUri`,
+      "is not allowed: use an https:// URI (webhook payloads must not travel in clear text)",
+    );
   }
-  const actions = read.array(`${setting}.actions`, entry.actions).map((action, i) => read.oneOf(`${setting}.actions[${i}]`, action, WEBHOOK_ACTIONS, "push"));
+  const actions = read
+    .array(`${setting}.actions`, entry.actions)
+    .map((action, i) => read.oneOf(`${setting}.actions[${i}]`, action, WEBHOOK_ACTIONS, "push"));
   if (actions.length === 0) throw new ValidationError(`${setting}.actions`, `is empty: use one or more of ${oneOfText(WEBHOOK_ACTIONS)}`);
-  const scope = entry.scope === undefined ? undefined : read.optionalString(`${setting}.scope`, entry.scope, /^[^\s]{1,256}$/, "a repository[:tag] pattern such as app:*");
+  const scope =
+    entry.scope === undefined
+      ? undefined
+      : read.optionalString(`${setting}.scope`, entry.scope, /^[^\s]{1,256}$/, "a repository[:tag] pattern such as app:*");
   return { name, serviceUri, actions, enabled: read.boolean(`${setting}.enabled`, entry.enabled, true), ...(scope ? { scope } : {}) };
 }
 
@@ -472,7 +524,10 @@ function resolveScopeMap(value: unknown, index: number): ResolvedArgs["scopeMaps
   const actionPattern = /^repositories\/[a-z0-9._/*-]+\/(content\/(read|write|delete)|metadata\/(read|write))$/;
   const actions = read.array(`${setting}.actions`, entry.actions).map((action, i) => {
     if (typeof action !== "string" || !actionPattern.test(action)) {
-      throw new ValidationError(`${setting}.actions[${i}]`, `${show(action)} is not allowed: use repositories/<repository>/content/read|write|delete or metadata/read|write`);
+      throw new ValidationError(
+        `${setting}.actions[${i}]`,
+        `${show(action)} is not allowed: use repositories/<repository>/content/read|write|delete or metadata/read|write`,
+      );
     }
     return action;
   });
@@ -519,14 +574,25 @@ const GITHUB_SUBJECT_KINDS = ["branch", "environment", "tag", "pullRequest"] as 
 function resolveGitHubSubject(value: unknown): GitHubSubjectArgs {
   const setting = "servicePrincipal.github";
   if (value === undefined) {
-    throw new ValidationError(setting, "is missing: credential federated needs { repository: owner/name, and one of branch, environment, tag or pullRequest: true }");
+    throw new ValidationError(
+      setting,
+      "is missing: credential federated needs { repository: owner/name, and one of branch, environment, tag or pullRequest: true }",
+    );
   }
   const entry = read.object(setting, value, ["repository", ...GITHUB_SUBJECT_KINDS]);
-  const repository = read.optionalString(`${setting}.repository`, entry.repository, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/repository");
+  const repository = read.optionalString(
+    `${setting}.repository`,
+    entry.repository,
+    /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
+    "owner/repository",
+  );
   if (!repository) throw new ValidationError(`${setting}.repository`, "is missing: use owner/repository");
   const given = GITHUB_SUBJECT_KINDS.filter((kind) => entry[kind] !== undefined && entry[kind] !== false);
   if (given.length !== 1) {
-    throw new ValidationError(setting, `${show(given)} is not allowed: give exactly one of ${oneOfText(GITHUB_SUBJECT_KINDS)}, which the federated credential's subject names`);
+    throw new ValidationError(
+      setting,
+      `${show(given)} is not allowed: give exactly one of ${oneOfText(GITHUB_SUBJECT_KINDS)}, which the federated credential's subject names`,
+    );
   }
   const kind = given[0];
   if (kind === "pullRequest") return { repository, pullRequest: read.boolean(`${setting}.pullRequest`, entry.pullRequest, false) };
@@ -538,11 +604,16 @@ function resolveRoleAssignment(value: unknown, index: number): Required<RoleAssi
   const setting = `roleAssignments[${index}]`;
   const entry = read.object(setting, value, ["principalId", "principalType", "role", "allowPrivilegedRole"]);
   const principalId = entry.principalId;
-  if (principalId === undefined) throw new ValidationError(`${setting}.principalId`, "is missing: use the object id (a GUID) of the user, group or service principal");
+  if (principalId === undefined)
+    throw new ValidationError(`${setting}.principalId`, "is missing: use the object id (a GUID) of the user, group or service principal");
   if (!pulumi.Output.isInstance(principalId) && (typeof principalId !== "string" || !GUID.test(principalId))) {
-    throw new ValidationError(`${setting}.principalId`, `${show(principalId)} is not allowed: use an object id, a GUID such as 00000000-0000-0000-0000-000000000000`);
+    throw new ValidationError(
+      `${setting}.principalId`,
+      `${show(principalId)} is not allowed: use an object id, a GUID such as 00000000-0000-0000-0000-000000000000`,
+    );
   }
-  if (entry.principalType === undefined) throw new ValidationError(`${setting}.principalType`, `is missing: use ${oneOfText(PRINCIPAL_TYPES)}`);
+  if (entry.principalType === undefined)
+    throw new ValidationError(`${setting}.principalType`, `is missing: use ${oneOfText(PRINCIPAL_TYPES)}`);
   if (entry.role === undefined) throw new ValidationError(`${setting}.role`, `is missing: use ${oneOfText(ROLE_NAMES)}`);
   const resolved = {
     principalId: principalId as pulumi.Input<string>,
@@ -568,7 +639,10 @@ function resolvePurgeRule(value: unknown, index: number): Required<PurgeRule> {
   const rule = read.object(setting, value, ["schedule", "filter", "ago", "keep", "untagged"]);
   for (const key of ["schedule", "filter", "ago"] as const) {
     if (typeof rule[key] !== "string") {
-      throw new ValidationError(`${setting}.${key}`, `${rule[key] === undefined ? "is missing" : `${show(rule[key])} is not allowed`}: use a string`);
+      throw new ValidationError(
+        `${setting}.${key}`,
+        `${rule[key] === undefined ? "is missing" : `${show(rule[key])} is not allowed`}: use a string`,
+      );
     }
   }
   const schedule = rule.schedule as string;
@@ -576,7 +650,8 @@ function resolvePurgeRule(value: unknown, index: number): Required<PurgeRule> {
   const ago = rule.ago as string;
   checkWith(`${setting}.schedule`, () => validateCron(schedule));
   checkWith(`${setting}.filter`, () => parseFilter(filter));
-  if (filter.includes("'")) throw new ValidationError(`${setting}.filter`, `${show(filter)} is not allowed: a filter cannot contain a single quote`);
+  if (filter.includes("'"))
+    throw new ValidationError(`${setting}.filter`, `${show(filter)} is not allowed: a filter cannot contain a single quote`);
   checkWith(`${setting}.ago`, () => parseDuration(ago));
   return {
     schedule,

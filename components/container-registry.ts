@@ -60,8 +60,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const ctx: PartContext = { name, parent: this, resourceGroupName, location: settings.location, tags, protect: settings.protect };
 
     const suffix = nameSuffix(name, this).result;
-    const registryName =
-      settings.registryName ?? uniqueName(`${pulumi.getProject()}${pulumi.getStack()}${name}`, suffix, 50);
+    const registryName = settings.registryName ?? uniqueName(`${pulumi.getProject()}${pulumi.getStack()}${name}`, suffix, 50);
     const { registry, adminCredentials } = createRegistry(ctx, settings, registryName);
 
     // Storage names allow 24 characters: keep the stack and component names readable, then the suffix.
@@ -120,4 +119,3 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     });
   }
 }
-

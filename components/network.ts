@@ -8,7 +8,11 @@ import { PartContext } from "./context";
  * Private endpoints for the registry in existing subnets, each registered in the
  * privatelink.azurecr.io zone when one is given (Premium).
  */
-export function createPrivateEndpoints(ctx: PartContext, registryId: pulumi.Input<string>, endpoints: ResolvedArgs["privateEndpoints"]): network.PrivateEndpoint[] {
+export function createPrivateEndpoints(
+  ctx: PartContext,
+  registryId: pulumi.Input<string>,
+  endpoints: ResolvedArgs["privateEndpoints"],
+): network.PrivateEndpoint[] {
   return endpoints.map((endpoint, index) => {
     const privateEndpoint = new network.PrivateEndpoint(
       `${ctx.name}-pe-${index}`,

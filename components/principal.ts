@@ -131,7 +131,11 @@ export interface PullIdentityPart {
 }
 
 /** A user-assigned managed identity with AcrPull, for workloads (AKS, App Service, Container Apps) to pull with. */
-export function createPullIdentity(ctx: PartContext, registryId: pulumi.Input<string>, subscriptionId: pulumi.Input<string>): PullIdentityPart {
+export function createPullIdentity(
+  ctx: PartContext,
+  registryId: pulumi.Input<string>,
+  subscriptionId: pulumi.Input<string>,
+): PullIdentityPart {
   const identity = new managedidentity.UserAssignedIdentity(
     `${ctx.name}-pull`,
     { resourceGroupName: ctx.resourceGroupName, location: ctx.location, tags: ctx.tags },

@@ -39,9 +39,7 @@ const DURATION = /^(?:\d+[dhms])+$/;
  */
 export function parseDuration(text: string): number {
   if (typeof text !== "string" || !DURATION.test(text)) {
-    throw new Error(
-      `${JSON.stringify(text)} is not a duration: use a number followed by d, h, m or s, such as 30d, 12h or 1d12h`,
-    );
+    throw new Error(`${JSON.stringify(text)} is not a duration: use a number followed by d, h, m or s, such as 30d, 12h or 1d12h`);
   }
   let total = 0;
   for (const [, amount, unit] of text.matchAll(/(\d+)([dhms])/g)) {
@@ -57,9 +55,7 @@ export function parseDuration(text: string): number {
 export function parseFilter(text: string): PurgeFilter {
   const colon = typeof text === "string" ? text.lastIndexOf(":") : -1;
   if (colon <= 0 || colon === text.length - 1) {
-    throw new Error(
-      `${JSON.stringify(text)} is not a filter: use <repository regex>:<tag regex>, such as app/web:.* or .*:pr-.*`,
-    );
+    throw new Error(`${JSON.stringify(text)} is not a filter: use <repository regex>:<tag regex>, such as app/web:.* or .*:pr-.*`);
   }
   const repositoryPattern = text.slice(0, colon);
   const tagPattern = text.slice(colon + 1);
@@ -74,10 +70,9 @@ function compileAnchored(pattern: string, part: string, filter: string): RegExp 
   try {
     return new RegExp(`^(?:${pattern})$`);
   } catch (error) {
-    throw new Error(
-      `${JSON.stringify(filter)} has an invalid ${part} regex ${JSON.stringify(pattern)}: ${(error as Error).message}`,
-      { cause: error },
-    );
+    throw new Error(`${JSON.stringify(filter)} has an invalid ${part} regex ${JSON.stringify(pattern)}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
 }
 

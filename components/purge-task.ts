@@ -19,7 +19,11 @@ export function purgeTaskYaml(rule: PurgeRule): string {
  * One ACR Task per purge rule: a timer trigger runs `acr purge` inside the registry, so old images go
  * on schedule without any machine of ours. Works on every SKU.
  */
-export function createPurgeTasks(ctx: PartContext, registryName: pulumi.Input<string>, rules: readonly Required<PurgeRule>[]): containerregistry.Task[] {
+export function createPurgeTasks(
+  ctx: PartContext,
+  registryName: pulumi.Input<string>,
+  rules: readonly Required<PurgeRule>[],
+): containerregistry.Task[] {
   return rules.map(
     (rule, index) =>
       new containerregistry.Task(

@@ -65,7 +65,10 @@ export function createRegistry(ctx: PartContext, args: ResolvedArgs, registryNam
       policies: registryPolicies(args),
       identity: registryIdentity(args),
       encryption: args.encryption
-        ? { status: "enabled", keyVaultProperties: { keyIdentifier: args.encryption.keyVaultKeyId, identity: args.encryption.identityClientId } }
+        ? {
+            status: "enabled",
+            keyVaultProperties: { keyIdentifier: args.encryption.keyVaultKeyId, identity: args.encryption.identityClientId },
+          }
         : undefined,
       tags: ctx.tags,
     },

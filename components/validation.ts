@@ -84,7 +84,10 @@ export const read = {
     for (const key of Object.keys(record)) {
       if (!knownKeys.includes(key)) {
         const where = setting ? ` of ${setting}` : "";
-        throw new ValidationError(setting ? `${setting}.${key}` : key, `is not a setting; known settings${where} are ${oneOfText(knownKeys)}`);
+        throw new ValidationError(
+          setting ? `${setting}.${key}` : key,
+          `is not a setting; known settings${where} are ${oneOfText(knownKeys)}`,
+        );
       }
     }
     return record;

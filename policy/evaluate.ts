@@ -42,9 +42,11 @@ export async function evaluatePolicies(resources: readonly PlannedResource[], op
     const level: EnforcementLevel = options.production ? policy.productionEnforcementLevel : policy.enforcementLevel;
     if (level === "disabled") continue;
     const enforcement = level === "advisory" ? "advisory" : "mandatory";
-    const reporter = (urn: string): ReportViolation => (message, reportedUrn) => {
-      violations.push({ policy: policy.name, enforcement, urn: reportedUrn ?? urn, message });
-    };
+    const reporter =
+      (urn: string): ReportViolation =>
+      (message, reportedUrn) => {
+        violations.push({ policy: policy.name, enforcement, urn: reportedUrn ?? urn, message });
+      };
     try {
       if ("validateResource" in policy && policy.validateResource) {
         const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
@@ -67,7 +69,12 @@ export async function evaluatePolicies(resources: readonly PlannedResource[], op
         }
       }
       if ("validateStack" in policy && policy.validateStack) {
-        const args: StackValidationArgs = { resources: graph, stackTags: new Map(), getConfig: <T extends object>() => ({}) as T, notApplicable };
+        const args: StackValidationArgs = {
+          resources: graph,
+          stackTags: new Map(),
+          getConfig: <T extends object>() => ({}) as T,
+          notApplicable,
+        };
         await runIgnoringNotApplicable(() => policy.validateStack(args, reporter(options.stackUrn ?? "")));
       }
     } catch (error) {
@@ -115,7 +122,10 @@ function policyResources(resources: readonly PlannedResource[], options: Evaluat
     node.parent = r.parent ? byUrn.get(r.parent) : undefined;
     node.dependencies = r.dependsOn.map((urn) => byUrn.get(urn)).filter((d): d is PolicyResource => d !== undefined);
     node.propertyDependencies = Object.fromEntries(
-      Object.entries(r.propertyDependencies).map(([key, urns]) => [key, urns.map((urn) => byUrn.get(urn)).filter((d): d is PolicyResource => d !== undefined)]),
+      Object.entries(r.propertyDependencies).map(([key, urns]) => [
+        key,
+        urns.map((urn) => byUrn.get(urn)).filter((d): d is PolicyResource => d !== undefined),
+      ]),
     );
   }
   const graph = [...byUrn.values()];
@@ -125,7 +135,13 @@ function policyResources(resources: readonly PlannedResource[], options: Evaluat
       props: options.outputs,
       urn: options.stackUrn,
       name: options.stackUrn.split("::").pop() ?? "stack",
-      opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+        additionalSecretOutputs: [],
+      },
       dependencies: [],
       propertyDependencies: {},
       isType: () => false,

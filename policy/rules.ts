@@ -1,13 +1,7 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as storage from "@pulumi/azure-native/storage";
-import {
-  EnforcementLevel,
-  PolicyResource,
-  ResourceValidationPolicy,
-  StackValidationPolicy,
-  validateResourceOfType,
-} from "@pulumi/policy";
+import { EnforcementLevel, PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { PRIVILEGED_ROLES, REGISTRY_AUDIT_LOG_CATEGORIES, ROLE_DEFINITION_IDS } from "../components/azure-facts";
 
 /**
@@ -47,7 +41,9 @@ export const adminUserDisabled: AcrPolicy = {
   inPolicyPack: true,
   validateResource: validateResourceOfType(containerregistry.Registry, (registry, _, report) => {
     if (registry.adminUserEnabled === true) {
-      report("The admin user is on: one shared username and password with push rights. Use Entra ID identities (servicePrincipal, roleAssignments) instead.");
+      report(
+        "The admin user is on: one shared username and password with push rights. Use Entra ID identities (servicePrincipal, roleAssignments) instead.",
+      );
     }
   }),
 };
@@ -65,14 +61,17 @@ export const anonymousPullDisabled: AcrPolicy = {
 
 export const networkRestricted: AcrPolicy = {
   name: "acr-network-restricted",
-  description: "Public network access is Disabled, or restricted by network rules with default action Deny (CKV_AZURE_139, Azure Policy 0fdf0491 / d0793b48).",
+  description:
+    "Public network access is Disabled, or restricted by network rules with default action Deny (CKV_AZURE_139, Azure Policy 0fdf0491 / d0793b48).",
   enforcementLevel: "advisory",
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
   validateResource: validateResourceOfType(containerregistry.Registry, (registry, _, report) => {
     if (isDisabled(registry.publicNetworkAccess)) return;
     if (registry.networkRuleSet?.defaultAction === "Deny") return;
-    report("The registry accepts connections from any network. Set publicNetworkAccess: Disabled (with privateEndpoints) or ipRules (Premium).");
+    report(
+      "The registry accepts connections from any network. Set publicNetworkAccess: Disabled (with privateEndpoints) or ipRules (Premium).",
+    );
   }),
 };
 
@@ -94,7 +93,8 @@ export const quarantineEnabled: AcrPolicy = {
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
   validateResource: validateResourceOfType(containerregistry.Registry, (registry, _, report) => {
-    if (!isEnabled(registry.policies?.quarantinePolicy?.status)) report("The quarantine policy is off: set quarantine: true once a scanner releases quarantined images.");
+    if (!isEnabled(registry.policies?.quarantinePolicy?.status))
+      report("The quarantine policy is off: set quarantine: true once a scanner releases quarantined images.");
   }),
 };
 
@@ -106,7 +106,8 @@ export const retentionPolicySet: AcrPolicy = {
   inPolicyPack: true,
   validateResource: validateResourceOfType(containerregistry.Registry, (registry, args, report) => {
     premiumOnly(registry.sku, args);
-    if (!isEnabled(registry.policies?.retentionPolicy?.status)) report("No retention policy: untagged manifests stay forever. Set retentionDays (Premium).");
+    if (!isEnabled(registry.policies?.retentionPolicy?.status))
+      report("No retention policy: untagged manifests stay forever. Set retentionDays (Premium).");
   }),
 };
 
@@ -143,7 +144,8 @@ export const exportsDisabled: AcrPolicy = {
   inPolicyPack: true,
   validateResource: validateResourceOfType(containerregistry.Registry, (registry, args, report) => {
     premiumOnly(registry.sku, args);
-    if (!isDisabled(registry.policies?.exportPolicy?.status)) report("Exports are allowed: set exportEnabled: false (needs publicNetworkAccess: Disabled).");
+    if (!isDisabled(registry.policies?.exportPolicy?.status))
+      report("Exports are allowed: set exportEnabled: false (needs publicNetworkAccess: Disabled).");
   }),
 };
 
@@ -155,7 +157,10 @@ export const customerManagedKey: AcrPolicy = {
   inPolicyPack: true,
   validateResource: validateResourceOfType(containerregistry.Registry, (registry, args, report) => {
     premiumOnly(registry.sku, args);
-    if (!isEnabled(registry.encryption?.status)) report("Encryption uses Microsoft-managed keys: set encryption with a Key Vault key if your compliance needs a customer-managed key.");
+    if (!isEnabled(registry.encryption?.status))
+      report(
+        "Encryption uses Microsoft-managed keys: set encryption with a Key Vault key if your compliance needs a customer-managed key.",
+      );
   }),
 };
 
@@ -197,10 +202,15 @@ export const leastPrivilegeRoles: AcrPolicy = {
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
   validateResource: validateResourceOfType(authorization.RoleAssignment, (assignment, _, report) => {
-    const roleId = String(assignment.roleDefinitionId ?? "").split("/").pop()?.toLowerCase();
+    const roleId = String(assignment.roleDefinitionId ?? "")
+      .split("/")
+      .pop()
+      ?.toLowerCase();
     const role = PRIVILEGED_ROLES.find((name) => ROLE_DEFINITION_IDS[name] === roleId);
     if (role) {
-      report(`${assignment.principalType ?? "A principal"} ${String(assignment.principalId)} gets ${role}: it can change the registry and grant access. CI needs AcrPush, runtimes AcrPull.`);
+      report(
+        `${assignment.principalType ?? "A principal"} ${String(assignment.principalId)} gets ${role}: it can change the registry and grant access. CI needs AcrPush, runtimes AcrPull.`,
+      );
     }
   }),
 };
@@ -211,7 +221,8 @@ const referencing = (resources: PolicyResource[], target: PolicyResource, type: 
 
 export const auditLogsToStorage: AcrPolicy = {
   name: "acr-audit-logs",
-  description: "Each registry sends ContainerRegistryLoginEvents and ContainerRegistryRepositoryEvents to a destination (PSRule Azure.ACR.AuditLogs).",
+  description:
+    "Each registry sends ContainerRegistryLoginEvents and ContainerRegistryRepositoryEvents to a destination (PSRule Azure.ACR.AuditLogs).",
   enforcementLevel: "mandatory",
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
@@ -220,9 +231,15 @@ export const auditLogsToStorage: AcrPolicy = {
       const settings = referencing(args.resources, registry, DIAGNOSTIC_SETTING, "resourceUri");
       const covered = settings.some((setting) => {
         const props = setting.props;
-        const enabled = new Set(((props.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[]).filter((l) => l.enabled).flatMap((l) => [l.category, l.categoryGroup]));
+        const enabled = new Set(
+          ((props.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[])
+            .filter((l) => l.enabled)
+            .flatMap((l) => [l.category, l.categoryGroup]),
+        );
         const hasDestination = Boolean(props.storageAccountId || props.workspaceId || props.eventHubAuthorizationRuleId);
-        return hasDestination && (enabled.has("allLogs") || enabled.has("audit") || REGISTRY_AUDIT_LOG_CATEGORIES.every((c) => enabled.has(c)));
+        return (
+          hasDestination && (enabled.has("allLogs") || enabled.has("audit") || REGISTRY_AUDIT_LOG_CATEGORIES.every((c) => enabled.has(c)))
+        );
       });
       if (!covered) report(`Registry ${registry.name} has no diagnostic setting that keeps its login and repository events.`, registry.urn);
     }
@@ -231,7 +248,8 @@ export const auditLogsToStorage: AcrPolicy = {
 
 export const zoneRedundantAndReplicated: AcrPolicy = {
   name: "acr-zone-redundant-geo-replicated",
-  description: "Premium registries are zone-redundant and geo-replicated, each replica zone-redundant too (CKV_AZURE_165, CKV_AZURE_233, Azure Policy 9d2b0a20). Advisory: availability, at the cost of a Premium registry per region.",
+  description:
+    "Premium registries are zone-redundant and geo-replicated, each replica zone-redundant too (CKV_AZURE_165, CKV_AZURE_233, Azure Policy 9d2b0a20). Advisory: availability, at the cost of a Premium registry per region.",
   enforcementLevel: "advisory",
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
@@ -242,7 +260,8 @@ export const zoneRedundantAndReplicated: AcrPolicy = {
       const problems: string[] = [];
       if (!isEnabled(registry.props.zoneRedundancy)) problems.push("the registry is not zone-redundant");
       if (replicas.length === 0) problems.push("it has no replica in another region");
-      for (const replica of replicas) if (!isEnabled(replica.props.zoneRedundancy)) problems.push(`replica ${replica.name} is not zone-redundant`);
+      for (const replica of replicas)
+        if (!isEnabled(replica.props.zoneRedundancy)) problems.push(`replica ${replica.name} is not zone-redundant`);
       if (problems.length > 0) report(`Registry ${registry.name}: ${problems.join("; ")} (Premium).`, registry.urn);
     }
   },

@@ -84,19 +84,31 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   },
   "azure-native:containerregistry:Task": (logicalName, inputs) => {
     const name = (inputs.taskName as string | undefined) ?? autoname(logicalName);
-    return { id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/tasks/${name}`), state: { ...inputs, name } };
+    return {
+      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/tasks/${name}`),
+      state: { ...inputs, name },
+    };
   },
   "azure-native:containerregistry:Replication": (logicalName, inputs) => {
     const name = (inputs.replicationName as string | undefined) ?? autoname(logicalName);
-    return { id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/replications/${name}`), state: { ...inputs, name } };
+    return {
+      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/replications/${name}`),
+      state: { ...inputs, name },
+    };
   },
   "azure-native:containerregistry:Webhook": (logicalName, inputs) => {
     const name = (inputs.webhookName as string | undefined) ?? autoname(logicalName);
-    return { id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/webhooks/${name}`), state: { ...inputs, name } };
+    return {
+      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/webhooks/${name}`),
+      state: { ...inputs, name },
+    };
   },
   "azure-native:containerregistry:ScopeMap": (logicalName, inputs) => {
     const name = (inputs.scopeMapName as string | undefined) ?? autoname(logicalName);
-    return { id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/scopeMaps/${name}`), state: { ...inputs, name } };
+    return {
+      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/scopeMaps/${name}`),
+      state: { ...inputs, name },
+    };
   },
   "azure-native:containerregistry:Token": (logicalName, inputs) => {
     const name = (inputs.tokenName as string | undefined) ?? autoname(logicalName);
@@ -113,13 +125,20 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   "azure-native:network:PrivateEndpoint": armResource("Microsoft.Network/privateEndpoints", "privateEndpointName"),
   "azure-native:network:PrivateDnsZoneGroup": (logicalName, inputs) => {
     const name = (inputs.privateDnsZoneGroupName as string | undefined) ?? autoname(logicalName);
-    return { id: inGroup(inputs, "Microsoft.Network/privateEndpoints", `${String(inputs.privateEndpointName)}/privateDnsZoneGroups/${name}`), state: { ...inputs, name } };
+    return {
+      id: inGroup(inputs, "Microsoft.Network/privateEndpoints", `${String(inputs.privateEndpointName)}/privateDnsZoneGroups/${name}`),
+      state: { ...inputs, name },
+    };
   },
-  "azure-native:managedidentity:UserAssignedIdentity": armResource("Microsoft.ManagedIdentity/userAssignedIdentities", "resourceName", (name) => ({
-    clientId: mockGuid(`identity-client:${name}`),
-    principalId: mockGuid(`identity-principal:${name}`),
-    tenantId: MOCK_TENANT_ID,
-  })),
+  "azure-native:managedidentity:UserAssignedIdentity": armResource(
+    "Microsoft.ManagedIdentity/userAssignedIdentities",
+    "resourceName",
+    (name) => ({
+      clientId: mockGuid(`identity-client:${name}`),
+      principalId: mockGuid(`identity-principal:${name}`),
+      tenantId: MOCK_TENANT_ID,
+    }),
+  ),
   "azure-native:authorization:ManagementLockByScope": (logicalName, inputs) => {
     const name = (inputs.lockName as string | undefined) ?? autoname(logicalName);
     return { id: `${String(inputs.scope)}/providers/Microsoft.Authorization/locks/${name}`, state: { ...inputs, name } };
@@ -149,7 +168,10 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   },
   "azuread:index/applicationPassword:ApplicationPassword": (logicalName, inputs) => {
     const keyId = mockGuid(`password:${logicalName}`);
-    return { id: `${String(inputs.applicationId)}/password/${keyId}`, state: { ...inputs, keyId, value: mockSecret(`password:${logicalName}`) } };
+    return {
+      id: `${String(inputs.applicationId)}/password/${keyId}`,
+      state: { ...inputs, keyId, value: mockSecret(`password:${logicalName}`) },
+    };
   },
   "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential": (logicalName, inputs) => {
     const credentialId = mockGuid(`federated:${logicalName}`);
@@ -223,7 +245,10 @@ export class AzureMocks implements pulumi.runtime.Mocks {
     if (!args.custom) return { id: undefined, state: args.inputs as Inputs };
     // Any other Azure resource still gets an ARM-style id and a name.
     const name = autoname(args.name);
-    return { id: `${subscriptionScope}/providers/Mock.${args.type.replace(/[:/]/g, ".")}/${name}`, state: { ...(args.inputs as Inputs), name } };
+    return {
+      id: `${subscriptionScope}/providers/Mock.${args.type.replace(/[:/]/g, ".")}/${name}`,
+      state: { ...(args.inputs as Inputs), name },
+    };
   }
 
   call(args: pulumi.runtime.MockCallArgs): Inputs {

@@ -53,11 +53,24 @@ const value = <T>(output: pulumi.Output<T> | undefined) => resolveValue(output, 
 
 describe("children, parenting and naming", () => {
   test("a full instance declares every part, each parented to the component and named from it", () => {
-    const types = ofComponent("web").map((r) => r.type).sort();
+    const types = ofComponent("web")
+      .map((r) => r.type)
+      .sort();
     expect(types).toEqual(
       [
-        T.resourceGroup, T.registry, T.storageAccount, T.diagnosticSetting, T.lifecyclePolicy, T.application,
-        T.servicePrincipal, T.password, T.rotating, T.roleAssignment, T.roleAssignment, T.task, T.randomString,
+        T.resourceGroup,
+        T.registry,
+        T.storageAccount,
+        T.diagnosticSetting,
+        T.lifecyclePolicy,
+        T.application,
+        T.servicePrincipal,
+        T.password,
+        T.rotating,
+        T.roleAssignment,
+        T.roleAssignment,
+        T.task,
+        T.randomString,
       ].sort(),
     );
     for (const resource of ofComponent("web")) expect(resource.name.startsWith("web-")).toBe(true);
@@ -99,7 +112,10 @@ describe("registry", () => {
   });
 
   test("protect guards the registry and the storage account, and nothing else", () => {
-    const protectedTypes = ofComponent("api").filter((r) => r.protect).map((r) => r.type).sort();
+    const protectedTypes = ofComponent("api")
+      .filter((r) => r.protect)
+      .map((r) => r.type)
+      .sort();
     expect(protectedTypes).toEqual([T.registry, T.storageAccount].sort());
     expect(ofComponent("web").some((r) => r.protect)).toBe(false);
   });

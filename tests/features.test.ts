@@ -4,8 +4,10 @@ import { githubSubject } from "../components/principal";
 import { MOCK_SECRET_PREFIX, ProgramRun, resolveValue, runProgram } from "../testing";
 import { T } from "./support/stacks";
 
-const SUBNET = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe";
-const IDENTITY = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sec/providers/Microsoft.ManagedIdentity/userAssignedIdentities/acr-cmk";
+const SUBNET =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe";
+const IDENTITY =
+  "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/sec/providers/Microsoft.ManagedIdentity/userAssignedIdentities/acr-cmk";
 const IDENTITY_CLIENT_ID = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
 
 let run: ProgramRun;
@@ -20,12 +22,22 @@ beforeAll(async () => {
         sku: "Premium",
         location: "westeurope",
         privateEndpoints: [{ subnetId: SUBNET }],
-        encryption: { keyVaultKeyId: "https://acr-keys.vault.azure.net/keys/registry", identityId: IDENTITY, identityClientId: IDENTITY_CLIENT_ID },
+        encryption: {
+          keyVaultKeyId: "https://acr-keys.vault.azure.net/keys/registry",
+          identityId: IDENTITY,
+          identityClientId: IDENTITY_CLIENT_ID,
+        },
         identity: { systemAssigned: true },
         quarantine: true,
         armAudienceTokensEnabled: true,
         webhooks: [{ name: "deploybot", serviceUri: "https://hooks.example.com/acr?token=abc", actions: ["push"], scope: "app:*" }],
-        scopeMaps: [{ name: "app-readers", actions: ["repositories/app/content/read"], tokens: [{ name: "partner-pull" }, { name: "audit-pull", enabled: false }] }],
+        scopeMaps: [
+          {
+            name: "app-readers",
+            actions: ["repositories/app/content/read"],
+            tokens: [{ name: "partner-pull" }, { name: "audit-pull", enabled: false }],
+          },
+        ],
         servicePrincipal: { credential: "federated", github: { repository: "contoso/app", branch: "main" } },
       });
       // Soft delete on Standard, which needs neither retention nor replicas.
@@ -54,7 +66,11 @@ describe("network", () => {
 describe("content policies", () => {
   test("quarantine and ARM-audience tokens follow the settings, set explicitly", () => {
     const [registry] = of("locked", T.registry);
-    expect(registry.inputs.policies).toMatchObject({ quarantinePolicy: { status: "enabled" }, azureADAuthenticationAsArmPolicy: { status: "enabled" }, retentionPolicy: { status: "disabled" } });
+    expect(registry.inputs.policies).toMatchObject({
+      quarantinePolicy: { status: "enabled" },
+      azureADAuthenticationAsArmPolicy: { status: "enabled" },
+      retentionPolicy: { status: "disabled" },
+    });
   });
 
   test("soft delete on a Standard registry, and no Premium-only policies below Premium", () => {
@@ -82,7 +98,13 @@ describe("encryption and identity", () => {
 describe("webhooks and scoped tokens", () => {
   test("a webhook with its actions and scope; the URI (which carries a token) is a secret", () => {
     const [webhook] = of("locked", T.webhook);
-    expect(webhook.inputs).toMatchObject({ webhookName: "deploybot", actions: ["push"], scope: "app:*", status: "enabled", serviceUri: "[secret]" });
+    expect(webhook.inputs).toMatchObject({
+      webhookName: "deploybot",
+      actions: ["push"],
+      scope: "app:*",
+      status: "enabled",
+      serviceUri: "[secret]",
+    });
     expect(JSON.stringify(run.resources)).not.toContain("token=abc");
   });
 
@@ -106,7 +128,10 @@ describe("federated CI identity", () => {
   test("a federated credential for the branch, and neither password nor rotation", () => {
     const [credential] = of("locked", T.federatedCredential);
     const [application] = of("locked", T.application);
-    expect(credential.inputs).toMatchObject({ subject: "repo:contoso/app:ref:refs/heads/main", issuer: "https://token.actions.githubusercontent.com" });
+    expect(credential.inputs).toMatchObject({
+      subject: "repo:contoso/app:ref:refs/heads/main",
+      issuer: "https://token.actions.githubusercontent.com",
+    });
     expect(credential.dependsOn).toContain(application.urn);
     expect(of("locked", T.password)).toEqual([]);
     expect(locked.servicePrincipalClientSecret).toBeUndefined();

@@ -293,9 +293,7 @@ describe("purge", () => {
       ago: "30d",
       keep: 0,
       cutoff: expect.any(String),
-      repositories: [
-        { repository: "purge/json", delete: [{ digest, tags: ["v1"], created: expect.any(String) }], keep: [], skip: [] },
-      ],
+      repositories: [{ repository: "purge/json", delete: [{ digest, tags: ["v1"], created: expect.any(String) }], keep: [], skip: [] }],
       deleted: [{ repository: "purge/json", digest, tags: ["v1"], created: expect.any(String) }],
     });
     expect(run.stderr).toContain("Deleted purge/json@");
@@ -324,8 +322,7 @@ describe("purge", () => {
 });
 
 describe("credentials", () => {
-  const outputs = (extra: Record<string, string>): string =>
-    JSON.stringify({ loginServer: registry.url, registryName: "test", ...extra });
+  const outputs = (extra: Record<string, string>): string => JSON.stringify({ loginServer: registry.url, registryName: "test", ...extra });
 
   it("reads the login server and the service principal from --stack-outputs, over the admin user", async () => {
     const file = join(scratch, "outputs.json");

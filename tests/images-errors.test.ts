@@ -81,13 +81,17 @@ describe("addresses", () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const run = await runCli(["list"], { env: { ...envFor(registry), REGISTRY: url } });
     expectCleanFailure(run);
-    expect(run.stderr).toBe(`images list: cannot reach ${url}: connection refused (is the address and port right, and the registry running?)\n`);
+    expect(run.stderr).toBe(
+      `images list: cannot reach ${url}: connection refused (is the address and port right, and the registry running?)\n`,
+    );
   });
 
   it("says when the server there is not a registry", async () => {
     const run = await runCli(["tags", "app/web", "--registry", notARegistryUrl]);
     expectCleanFailure(run);
-    expect(run.stderr).toBe(`images tags: ${notARegistryUrl} does not look like a container registry: GET /v2/ answered HTTP 404 Not Found\n`);
+    expect(run.stderr).toBe(
+      `images tags: ${notARegistryUrl} does not look like a container registry: GET /v2/ answered HTTP 404 Not Found\n`,
+    );
   });
 
   it("says when https was used for a plain http registry", async () => {
@@ -134,7 +138,7 @@ describe("arguments", () => {
     [["list", "--colour"], "Unknown option '--colour'"],
     [["tags"], "expected a repository, got none"],
     [["tags", "App/Web"], '"App/Web" is not a repository name'],
-    [["delete", "app/web"], 'name a tag or a digest, such as app/web:v1'],
+    [["delete", "app/web"], "name a tag or a digest, such as app/web:v1"],
     [["delete", "app/web@sha256"], "is not a digest"],
     [["list", "--password-stdin", "--stack-outputs", "-"], "stdin can carry the password or the stack outputs, not both"],
   ])("%j fails with a usage message", async (args, message) => {

@@ -54,7 +54,9 @@ describe("planPurge", () => {
   it("skips a tag whose manifest also carries a tag that stays, and says which", () => {
     const plan = planPurge([tag("v1", 90, "sha256:shared"), tag("stable", 90, "sha256:shared"), tag("v2", 80)], criteria(0));
     expect(deletedTags(plan)).toEqual(["v2"]);
-    expect(plan.skip).toEqual([{ tag: "v1", digest: "sha256:shared", reason: "its manifest is also tagged stable, which would go with it" }]);
+    expect(plan.skip).toEqual([
+      { tag: "v1", digest: "sha256:shared", reason: "its manifest is also tagged stable, which would go with it" },
+    ]);
   });
 
   it("deletes a shared manifest once when all its tags go", () => {
@@ -72,7 +74,11 @@ describe("planPurge", () => {
 
   it("does not break a multi-platform image that stays by deleting one of its images", () => {
     const plan = planPurge(
-      [tag("v1-amd64", 90, "sha256:amd64"), tag("v1-arm64", 90, "sha256:arm64"), tag("release", 90, "sha256:index", ["sha256:amd64", "sha256:arm64"])],
+      [
+        tag("v1-amd64", 90, "sha256:amd64"),
+        tag("v1-arm64", 90, "sha256:arm64"),
+        tag("release", 90, "sha256:index", ["sha256:amd64", "sha256:arm64"]),
+      ],
       criteria(0, 30, /^v.*$/),
     );
     expect(plan.delete).toEqual([]);
@@ -83,17 +89,18 @@ describe("planPurge", () => {
   });
 
   it("deletes a multi-platform image before its images when all go", () => {
-    const plan = planPurge(
-      [tag("v1-amd64", 91, "sha256:amd64"), tag("v1", 90, "sha256:index", ["sha256:amd64"])],
-      criteria(0),
-    );
+    const plan = planPurge([tag("v1-amd64", 91, "sha256:amd64"), tag("v1", 90, "sha256:index", ["sha256:amd64"])], criteria(0));
     expect(plan.delete.map((deletion) => deletion.tags)).toEqual([["v1"], ["v1-amd64"]]);
   });
 
   it("follows skips through: a skipped index keeps its images", () => {
     // v1 (an index) shares its manifest with `stable`, so it stays, and so must v1-amd64 it lists.
     const plan = planPurge(
-      [tag("v1", 90, "sha256:index", ["sha256:amd64"]), tag("stable", 90, "sha256:index", ["sha256:amd64"]), tag("v1-amd64", 90, "sha256:amd64")],
+      [
+        tag("v1", 90, "sha256:index", ["sha256:amd64"]),
+        tag("stable", 90, "sha256:index", ["sha256:amd64"]),
+        tag("v1-amd64", 90, "sha256:amd64"),
+      ],
       criteria(0),
     );
     expect(plan.delete).toEqual([]);

@@ -22,11 +22,14 @@ planProgram({ project: "shop", stack: "ci", config: { "azure-native:location": "
 `;
 
 let dir: string;
-const run = (command: string, args: string[]) => execFileSync(command, args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+const run = (command: string, args: string[]) =>
+  execFileSync(command, args, { cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
 
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-infra-consumer-"));
-  const packed = JSON.parse(execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }));
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }),
+  );
   const tarball = path.join(dir, packed[0].filename);
   const own = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   fs.writeFileSync(
@@ -39,7 +42,21 @@ beforeAll(() => {
       devDependencies: { typescript: own.devDependencies.typescript, "@types/node": own.devDependencies["@types/node"] },
     }),
   );
-  fs.writeFileSync(path.join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, target: "ES2022", module: "commonjs", moduleResolution: "node", esModuleInterop: true, skipLibCheck: true, types: ["node"] }, files: ["index.ts"] }));
+  fs.writeFileSync(
+    path.join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        target: "ES2022",
+        module: "commonjs",
+        moduleResolution: "node",
+        esModuleInterop: true,
+        skipLibCheck: true,
+        types: ["node"],
+      },
+      files: ["index.ts"],
+    }),
+  );
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: shop\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n");
   fs.writeFileSync(path.join(dir, "Pulumi.ci.yaml"), "config:\n  azure-native:location: westeurope\n");
   fs.writeFileSync(path.join(dir, "index.ts"), PROGRAM);
@@ -54,10 +71,19 @@ afterAll(() => {
 
 test("the tarball holds the built package and its declarations, not the sources or tests", () => {
   const installed = path.join(dir, "node_modules", "acr-infra");
-  for (const file of ["dist/components/index.js", "dist/components/index.d.ts", "dist/testing/index.js", "dist/policy/rules.js", "dist/tools/run.js", "CHANGELOG.md", "README.md"]) {
+  for (const file of [
+    "dist/components/index.js",
+    "dist/components/index.d.ts",
+    "dist/testing/index.js",
+    "dist/policy/rules.js",
+    "dist/tools/run.js",
+    "CHANGELOG.md",
+    "README.md",
+  ]) {
     expect(fs.existsSync(path.join(installed, file))).toBe(true);
   }
-  for (const absent of ["components/index.ts", "tests", "index.ts", "dist/tests"]) expect(fs.existsSync(path.join(installed, absent))).toBe(false);
+  for (const absent of ["components/index.ts", "tests", "index.ts", "dist/tests"])
+    expect(fs.existsSync(path.join(installed, absent))).toBe(false);
 });
 
 test("a fresh program type-checks against the package", () => {
@@ -66,7 +92,9 @@ test("a fresh program type-checks against the package", () => {
 
 test("the program is unit-tested with acr-infra/testing", () => {
   const result = JSON.parse(run(process.execPath, ["-r", "./node_modules/acr-infra/dist/tools/register.js", "unit.js"]));
-  expect(result.types).toEqual(expect.arrayContaining(["azure-native:containerregistry:Registry", "azure-native:managedidentity:UserAssignedIdentity"]));
+  expect(result.types).toEqual(
+    expect.arrayContaining(["azure-native:containerregistry:Registry", "azure-native:managedidentity:UserAssignedIdentity"]),
+  );
 });
 
 test("the installed acr-infra command plans the program offline", () => {

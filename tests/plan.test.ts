@@ -125,7 +125,9 @@ describe("exit status", () => {
   });
 
   test("2 when a mandatory policy is violated: the admin user on in prod", () => {
-    const prod = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8").replace("acr-infra:adminUserEnabled: false", "acr-infra:adminUserEnabled: true");
+    const prod = fs
+      .readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
+      .replace("acr-infra:adminUserEnabled: false", "acr-infra:adminUserEnabled: true");
     const result = plan("--config", tempStackFile(prod), "--stack", "prod");
     expect(result.status).toBe(2);
     expect(result.stdout).toMatch(/mandatory acr-admin-user-disabled {2}acr-registry: The admin user is on/);

@@ -11,7 +11,18 @@ let counter = 0;
 
 function resource(type: string, inputs: Record<string, unknown>, extra: Partial<PlannedResource> = {}): PlannedResource {
   const name = `r${counter++}`;
-  return { urn: `${STACK}::${type}::${name}`, type, name, parent: null, custom: true, protect: false, dependsOn: [], inputs, propertyDependencies: {}, ...extra };
+  return {
+    urn: `${STACK}::${type}::${name}`,
+    type,
+    name,
+    parent: null,
+    custom: true,
+    protect: false,
+    dependsOn: [],
+    inputs,
+    propertyDependencies: {},
+    ...extra,
+  };
 }
 
 const REGISTRY = "azure-native:containerregistry:Registry";
@@ -19,7 +30,12 @@ const premium = (inputs: Record<string, unknown> = {}) => resource(REGISTRY, { s
 
 /** The messages one policy reports for these resources. */
 async function violations(policy: AcrPolicy, resources: PlannedResource[], outputs?: Record<string, unknown>): Promise<string[]> {
-  const found = await evaluatePolicies(resources, { production: false, policies: [policy], outputs, stackUrn: outputs ? `${STACK}::pulumi:pulumi:Stack::acr-infra-test` : undefined });
+  const found = await evaluatePolicies(resources, {
+    production: false,
+    policies: [policy],
+    outputs,
+    stackUrn: outputs ? `${STACK}::pulumi:pulumi:Stack::acr-infra-test` : undefined,
+  });
   return found.map((v) => v.message);
 }
 
@@ -27,14 +43,25 @@ type Case = [policy: AcrPolicy, passing: () => PlannedResource[], failing: () =>
 
 function auditSetup(logs: unknown[], destination: Record<string, unknown> = { storageAccountId: "/sa" }): PlannedResource[] {
   const registry = premium();
-  const setting = resource("azure-native:monitor:DiagnosticSetting", { logs, ...destination }, { propertyDependencies: { resourceUri: [registry.urn] } });
+  const setting = resource(
+    "azure-native:monitor:DiagnosticSetting",
+    { logs, ...destination },
+    { propertyDependencies: { resourceUri: [registry.urn] } },
+  );
   return [registry, setting];
 }
 
 function replicated(zone: string, replicaZone?: string): PlannedResource[] {
   const registry = premium({ zoneRedundancy: zone });
   if (!replicaZone) return [registry];
-  return [registry, resource("azure-native:containerregistry:Replication", { zoneRedundancy: replicaZone }, { propertyDependencies: { registryName: [registry.urn] } })];
+  return [
+    registry,
+    resource(
+      "azure-native:containerregistry:Replication",
+      { zoneRedundancy: replicaZone },
+      { propertyDependencies: { registryName: [registry.urn] } },
+    ),
+  ];
 }
 
 const AUDIT_LOGS = [
@@ -43,25 +70,104 @@ const AUDIT_LOGS = [
 ];
 const OWNER = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
 const ACR_PUSH = "/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/8311e382-0749-4cb8-b61a-304f252e45ec";
-const HARDENED = { enableHttpsTrafficOnly: true, minimumTlsVersion: "TLS1_2", allowBlobPublicAccess: false, allowSharedKeyAccess: false, encryption: { requireInfrastructureEncryption: true } };
+const HARDENED = {
+  enableHttpsTrafficOnly: true,
+  minimumTlsVersion: "TLS1_2",
+  allowBlobPublicAccess: false,
+  allowSharedKeyAccess: false,
+  encryption: { requireInfrastructureEncryption: true },
+};
 
 const cases: Case[] = [
-  [rules.adminUserDisabled, () => [premium({ adminUserEnabled: false })], () => [premium({ adminUserEnabled: true })], "The admin user is on"],
-  [rules.anonymousPullDisabled, () => [premium({ anonymousPullEnabled: false })], () => [premium({ anonymousPullEnabled: true })], "Anonymous pull is on"],
-  [rules.networkRestricted, () => [premium({ publicNetworkAccess: "Disabled" }), premium({ publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Deny" } })], () => [premium({ publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Allow" } })], "accepts connections from any network"],
-  [rules.skuStandardOrPremium, () => [resource(REGISTRY, { sku: { name: "Standard" } })], () => [resource(REGISTRY, { sku: { name: "Basic" } })], "The registry is Basic"],
+  [
+    rules.adminUserDisabled,
+    () => [premium({ adminUserEnabled: false })],
+    () => [premium({ adminUserEnabled: true })],
+    "The admin user is on",
+  ],
+  [
+    rules.anonymousPullDisabled,
+    () => [premium({ anonymousPullEnabled: false })],
+    () => [premium({ anonymousPullEnabled: true })],
+    "Anonymous pull is on",
+  ],
+  [
+    rules.networkRestricted,
+    () => [
+      premium({ publicNetworkAccess: "Disabled" }),
+      premium({ publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Deny" } }),
+    ],
+    () => [premium({ publicNetworkAccess: "Enabled", networkRuleSet: { defaultAction: "Allow" } })],
+    "accepts connections from any network",
+  ],
+  [
+    rules.skuStandardOrPremium,
+    () => [resource(REGISTRY, { sku: { name: "Standard" } })],
+    () => [resource(REGISTRY, { sku: { name: "Basic" } })],
+    "The registry is Basic",
+  ],
   [rules.zoneRedundantAndReplicated, () => replicated("Enabled", "Enabled"), () => replicated("Enabled", "Disabled"), "replica r"],
-  [rules.quarantineEnabled, () => [premium({ policies: { quarantinePolicy: { status: "enabled" } } })], () => [premium({ policies: { quarantinePolicy: { status: "disabled" } } })], "quarantine policy is off"],
-  [rules.retentionPolicySet, () => [premium({ policies: { retentionPolicy: { status: "enabled", days: 7 } } })], () => [premium({ policies: { retentionPolicy: { status: "disabled" } } })], "No retention policy"],
-  [rules.dedicatedDataEndpoints, () => [premium({ dataEndpointEnabled: true })], () => [premium({ dataEndpointEnabled: false })], "Dedicated data endpoints are off"],
-  [rules.armAudienceTokensDisabled, () => [premium({ policies: { azureADAuthenticationAsArmPolicy: { status: "disabled" } } })], () => [premium({})], "ARM-audience tokens are not explicitly disabled"],
-  [rules.exportsDisabled, () => [premium({ policies: { exportPolicy: { status: "disabled" } } })], () => [premium({ policies: { exportPolicy: { status: "enabled" } } })], "Exports are allowed"],
+  [
+    rules.quarantineEnabled,
+    () => [premium({ policies: { quarantinePolicy: { status: "enabled" } } })],
+    () => [premium({ policies: { quarantinePolicy: { status: "disabled" } } })],
+    "quarantine policy is off",
+  ],
+  [
+    rules.retentionPolicySet,
+    () => [premium({ policies: { retentionPolicy: { status: "enabled", days: 7 } } })],
+    () => [premium({ policies: { retentionPolicy: { status: "disabled" } } })],
+    "No retention policy",
+  ],
+  [
+    rules.dedicatedDataEndpoints,
+    () => [premium({ dataEndpointEnabled: true })],
+    () => [premium({ dataEndpointEnabled: false })],
+    "Dedicated data endpoints are off",
+  ],
+  [
+    rules.armAudienceTokensDisabled,
+    () => [premium({ policies: { azureADAuthenticationAsArmPolicy: { status: "disabled" } } })],
+    () => [premium({})],
+    "ARM-audience tokens are not explicitly disabled",
+  ],
+  [
+    rules.exportsDisabled,
+    () => [premium({ policies: { exportPolicy: { status: "disabled" } } })],
+    () => [premium({ policies: { exportPolicy: { status: "enabled" } } })],
+    "Exports are allowed",
+  ],
   [rules.customerManagedKey, () => [premium({ encryption: { status: "enabled" } })], () => [premium({})], "Microsoft-managed keys"],
-  [rules.auditLogsToStorage, () => auditSetup(AUDIT_LOGS), () => auditSetup([AUDIT_LOGS[0]]), "has no diagnostic setting that keeps its login and repository events"],
-  [rules.storageHardened, () => [resource("azure-native:storage:StorageAccount", HARDENED)], () => [resource("azure-native:storage:StorageAccount", { ...HARDENED, minimumTlsVersion: "TLS1_0", allowBlobPublicAccess: true })], "TLS below 1.2 is allowed; public blob access is not turned off"],
-  [rules.webhooksUseHttps, () => [resource("azure-native:containerregistry:Webhook", { serviceUri: "https://hooks.example.com" })], () => [resource("azure-native:containerregistry:Webhook", { serviceUri: "http://hooks.example.com" })], "is not https"],
-  [rules.leastPrivilegeRoles, () => [resource("azure-native:authorization:RoleAssignment", { roleDefinitionId: ACR_PUSH })], () => [resource("azure-native:authorization:RoleAssignment", { roleDefinitionId: OWNER, principalType: "User", principalId: "p1" })], "User p1 gets Owner"],
-  [rules.secretsOnlyAsSecrets, () => [resource("azure-native:containerregistry:Token", { credentials: { password: "[secret]" } })], () => [resource("azure-native:containerregistry:Token", { credentials: { password: "hunter2" } })], "credentials.password holds a credential in plain text"],
+  [
+    rules.auditLogsToStorage,
+    () => auditSetup(AUDIT_LOGS),
+    () => auditSetup([AUDIT_LOGS[0]]),
+    "has no diagnostic setting that keeps its login and repository events",
+  ],
+  [
+    rules.storageHardened,
+    () => [resource("azure-native:storage:StorageAccount", HARDENED)],
+    () => [resource("azure-native:storage:StorageAccount", { ...HARDENED, minimumTlsVersion: "TLS1_0", allowBlobPublicAccess: true })],
+    "TLS below 1.2 is allowed; public blob access is not turned off",
+  ],
+  [
+    rules.webhooksUseHttps,
+    () => [resource("azure-native:containerregistry:Webhook", { serviceUri: "https://hooks.example.com" })],
+    () => [resource("azure-native:containerregistry:Webhook", { serviceUri: "http://hooks.example.com" })],
+    "is not https",
+  ],
+  [
+    rules.leastPrivilegeRoles,
+    () => [resource("azure-native:authorization:RoleAssignment", { roleDefinitionId: ACR_PUSH })],
+    () => [resource("azure-native:authorization:RoleAssignment", { roleDefinitionId: OWNER, principalType: "User", principalId: "p1" })],
+    "User p1 gets Owner",
+  ],
+  [
+    rules.secretsOnlyAsSecrets,
+    () => [resource("azure-native:containerregistry:Token", { credentials: { password: "[secret]" } })],
+    () => [resource("azure-native:containerregistry:Token", { credentials: { password: "hunter2" } })],
+    "credentials.password holds a credential in plain text",
+  ],
 ];
 
 test("every policy has a passing and a failing case here", () => {
@@ -82,7 +188,13 @@ describe.each(cases)("%s", (policy, passing, failing, message) => {
 describe("details", () => {
   test("Premium-only rules do not apply below Premium", async () => {
     const standard = resource(REGISTRY, { sku: { name: "Standard" } });
-    for (const policy of [rules.retentionPolicySet, rules.dedicatedDataEndpoints, rules.exportsDisabled, rules.customerManagedKey, rules.zoneRedundantAndReplicated]) {
+    for (const policy of [
+      rules.retentionPolicySet,
+      rules.dedicatedDataEndpoints,
+      rules.exportsDisabled,
+      rules.customerManagedKey,
+      rules.zoneRedundantAndReplicated,
+    ]) {
       expect(await violations(policy, [standard])).toEqual([]);
     }
   });
@@ -90,7 +202,9 @@ describe("details", () => {
   test("audit logs: a setting for another registry does not count", async () => {
     const [registry, setting] = auditSetup(AUDIT_LOGS);
     const other = premium();
-    expect(await violations(rules.auditLogsToStorage, [registry, setting, other])).toEqual([`Registry ${other.name} has no diagnostic setting that keeps its login and repository events.`]);
+    expect(await violations(rules.auditLogsToStorage, [registry, setting, other])).toEqual([
+      `Registry ${other.name} has no diagnostic setting that keeps its login and repository events.`,
+    ]);
   });
 
   test("audit logs: a setting without a destination does not count", async () => {
@@ -99,7 +213,9 @@ describe("details", () => {
 
   test("secrets: stack outputs with credential names must be secrets", async () => {
     expect(await violations(rules.secretsOnlyAsSecrets, [], { adminPassword: "[secret]", loginServer: "x.azurecr.io" })).toEqual([]);
-    expect(await violations(rules.secretsOnlyAsSecrets, [], { adminPassword: "p@ss" })).toEqual(["acr-infra-test: adminPassword holds a credential in plain text; wrap it in pulumi.secret()."]);
+    expect(await violations(rules.secretsOnlyAsSecrets, [], { adminPassword: "p@ss" })).toEqual([
+      "acr-infra-test: adminPassword holds a credential in plain text; wrap it in pulumi.secret().",
+    ]);
   });
 
   test("production raises the production-only rules to mandatory", async () => {
@@ -111,7 +227,11 @@ describe("details", () => {
 
   test("the policy pack's production config raises exactly the production-only rules", () => {
     const config = JSON.parse(fs.readFileSync(path.join(ROOT, "policy", "production.json"), "utf8"));
-    const expected = Object.fromEntries(policies.filter((p) => p.inPolicyPack && p.productionEnforcementLevel !== p.enforcementLevel).map((p) => [p.name, p.productionEnforcementLevel]));
+    const expected = Object.fromEntries(
+      policies
+        .filter((p) => p.inPolicyPack && p.productionEnforcementLevel !== p.enforcementLevel)
+        .map((p) => [p.name, p.productionEnforcementLevel]),
+    );
     expect(config).toEqual(expected);
   });
 });

@@ -9,7 +9,18 @@ beforeAll(async () => {
 
 test("dev declares the whole setup under one component", () => {
   const children = run.resources.filter((r) => r.type !== T.component);
-  for (const type of [T.resourceGroup, T.registry, T.storageAccount, T.diagnosticSetting, T.lifecyclePolicy, T.application, T.servicePrincipal, T.password, T.roleAssignment, T.task]) {
+  for (const type of [
+    T.resourceGroup,
+    T.registry,
+    T.storageAccount,
+    T.diagnosticSetting,
+    T.lifecyclePolicy,
+    T.application,
+    T.servicePrincipal,
+    T.password,
+    T.roleAssignment,
+    T.task,
+  ]) {
     expect(ofType(run, type).length).toBeGreaterThanOrEqual(1);
   }
   const component = single(run, T.component);
@@ -26,7 +37,17 @@ test("dev is cheap: Basic, nothing protected, short-lived rotating CI secret, sh
 
 test("stack outputs: exactly the documented keys; no admin credentials while the admin user is off", () => {
   expect(Object.keys(run.outputs).sort()).toEqual(
-    ["loginServer", "registryId", "registryName", "resourceGroupName", "servicePrincipalClientId", "servicePrincipalClientSecret", "servicePrincipalObjectId", "storageAccountName", "tenantId"].sort(),
+    [
+      "loginServer",
+      "registryId",
+      "registryName",
+      "resourceGroupName",
+      "servicePrincipalClientId",
+      "servicePrincipalClientSecret",
+      "servicePrincipalObjectId",
+      "storageAccountName",
+      "tenantId",
+    ].sort(),
   );
   expect(run.outputs.servicePrincipalClientSecret).toBe("[secret]");
 });

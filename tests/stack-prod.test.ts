@@ -15,7 +15,11 @@ test("prod is Premium, zone-redundant with a zone-redundant replica, admin user 
     zoneRedundancy: "Enabled",
     dataEndpointEnabled: true,
   });
-  expect(single(run, T.replication).inputs).toMatchObject({ location: "northeurope", zoneRedundancy: "Enabled", regionEndpointEnabled: true });
+  expect(single(run, T.replication).inputs).toMatchObject({
+    location: "northeurope",
+    zoneRedundancy: "Enabled",
+    regionEndpointEnabled: true,
+  });
   expect(run.outputs.adminPassword).toBeUndefined();
 });
 
@@ -44,7 +48,10 @@ test("prod protects and locks the registry and its storage", () => {
   expect(single(run, T.storageAccount).protect).toBe(true);
   const locks = ofType(run, T.lock);
   expect(locks.map((l) => l.inputs.level)).toEqual(["CanNotDelete", "CanNotDelete"]);
-  expect(locks.map((l) => String(l.inputs.scope).split("/providers/")[1].split("/")[0]).sort()).toEqual(["Microsoft.ContainerRegistry", "Microsoft.Storage"]);
+  expect(locks.map((l) => String(l.inputs.scope).split("/providers/")[1].split("/")[0]).sort()).toEqual([
+    "Microsoft.ContainerRegistry",
+    "Microsoft.Storage",
+  ]);
 });
 
 test("prod's CI identity is federated with GitHub Actions: AcrPush, and no secret exists at all", async () => {
@@ -65,7 +72,10 @@ test("prod's CI identity is federated with GitHub Actions: AcrPush, and no secre
 test("prod's pull identity has AcrPull, and its ids are outputs", () => {
   const identity = single(run, T.userAssignedIdentity);
   const pull = ofType(run, T.roleAssignment).find((r) => r.name === "acr-pull-role")!;
-  expect(pull.inputs).toMatchObject({ principalType: "ServicePrincipal", roleDefinitionId: expect.stringMatching(/7f951dda-4ed3-4680-a7ca-43fe172d538d$/) });
+  expect(pull.inputs).toMatchObject({
+    principalType: "ServicePrincipal",
+    roleDefinitionId: expect.stringMatching(/7f951dda-4ed3-4680-a7ca-43fe172d538d$/),
+  });
   expect(pull.dependsOn).toContain(identity.urn);
   expect(run.outputs).toMatchObject({
     pullIdentityId: expect.stringMatching(/\/userAssignedIdentities\//),
@@ -77,5 +87,7 @@ test("prod's pull identity has AcrPull, and its ids are outputs", () => {
 test("prod keeps a year of audit logs and purges old pull-request images keeping the newest 10", () => {
   expect(JSON.stringify(single(run, T.lifecyclePolicy).inputs.policy)).toContain('"daysAfterModificationGreaterThan":365');
   const step = single(run, T.task).inputs.step as { encodedTaskContent: string };
-  expect(Buffer.from(step.encodedTaskContent, "base64").toString()).toContain("acr purge --filter '.*:pr-.*' --ago 30d --keep 10 --untagged");
+  expect(Buffer.from(step.encodedTaskContent, "base64").toString()).toContain(
+    "acr purge --filter '.*:pr-.*' --ago 30d --keep 10 --untagged",
+  );
 });

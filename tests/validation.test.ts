@@ -17,11 +17,15 @@ function messageFor(args: unknown): string | undefined {
 
 describe("every setting is checked, with a message naming the setting, the value and what is allowed", () => {
   test.each<[string, ContainerRegistryArgs | Record<string, unknown>, string]>([
-    ["unknown setting", { skew: "Basic" }, 'skew: is not a setting; known settings are registryName'],
+    ["unknown setting", { skew: "Basic" }, "skew: is not a setting; known settings are registryName"],
     ["sku", { sku: "Gold" as never }, 'sku: "Gold" is not allowed: use Basic, Standard or Premium'],
     ["sku case", { sku: "premium" as never }, 'sku: "premium" is not allowed: use Basic, Standard or Premium'],
     ["registryName too short", { registryName: "abc" }, 'registryName: "abc" is not allowed: use 5 to 50 letters and digits'],
-    ["registryName with dash", { registryName: "my-registry" }, 'registryName: "my-registry" is not allowed: use 5 to 50 letters and digits'],
+    [
+      "registryName with dash",
+      { registryName: "my-registry" },
+      'registryName: "my-registry" is not allowed: use 5 to 50 letters and digits',
+    ],
     ["registryName too long", { registryName: "a".repeat(51) }, "registryName:"],
     ["resourceGroupName ending in a period", { resourceGroupName: "rg." }, 'resourceGroupName: "rg." is not allowed'],
     ["location", { location: "West Europe" }, 'location: "West Europe" is not allowed: use an Azure region name'],
@@ -31,40 +35,102 @@ describe("every setting is checked, with a message naming the setting, the value
     ["logRetentionDays fraction", { logRetentionDays: 1.5 }, "logRetentionDays: 1.5 is not allowed"],
     ["tags value", { tags: { team: 5 } as never }, "tags.team: 5 is not allowed: use a string"],
     ["servicePrincipal unknown key", { servicePrincipal: { rol: "AcrPull" } as never }, "servicePrincipal.rol: is not a setting"],
-    ["servicePrincipal.role unknown", { servicePrincipal: { role: "Admin" as never } }, 'servicePrincipal.role: "Admin" is not allowed: use AcrPull, AcrPush, AcrDelete, Reader, Contributor or Owner'],
+    [
+      "servicePrincipal.role unknown",
+      { servicePrincipal: { role: "Admin" as never } },
+      'servicePrincipal.role: "Admin" is not allowed: use AcrPull, AcrPush, AcrDelete, Reader, Contributor or Owner',
+    ],
     [
       "servicePrincipal.role Owner without opt-in",
       { servicePrincipal: { role: "Owner" } },
       'servicePrincipal.role: "Owner" needs servicePrincipal.allowPrivilegedRole: true',
     ],
-    ["servicePrincipal.role Contributor without opt-in", { servicePrincipal: { role: "Contributor" } }, "needs servicePrincipal.allowPrivilegedRole: true"],
-    ["passwordLifetimeDays above 730", { servicePrincipal: { passwordLifetimeDays: 731 } }, "servicePrincipal.passwordLifetimeDays: 731 is not allowed: use a whole number from 1 to 730"],
+    [
+      "servicePrincipal.role Contributor without opt-in",
+      { servicePrincipal: { role: "Contributor" } },
+      "needs servicePrincipal.allowPrivilegedRole: true",
+    ],
+    [
+      "passwordLifetimeDays above 730",
+      { servicePrincipal: { passwordLifetimeDays: 731 } },
+      "servicePrincipal.passwordLifetimeDays: 731 is not allowed: use a whole number from 1 to 730",
+    ],
     [
       "rotation not before expiry",
       { servicePrincipal: { passwordLifetimeDays: 30, rotationDays: 30 } },
       "servicePrincipal.rotationDays: 30 is not allowed: use fewer days than servicePrincipal.passwordLifetimeDays (30)",
     ],
     ["roleAssignments not a list", { roleAssignments: { principalId: GUID } as never }, "roleAssignments:"],
-    ["principalId not a GUID", { roleAssignments: [{ principalId: "alice@example.com", principalType: "User", role: "AcrPull" }] }, 'roleAssignments[0].principalId: "alice@example.com" is not allowed: use an object id, a GUID'],
-    ["principalId missing", { roleAssignments: [{ principalType: "User", role: "AcrPull" } as never] }, "roleAssignments[0].principalId: is missing"],
-    ["principalType unknown", { roleAssignments: [{ principalId: GUID, principalType: "App" as never, role: "AcrPull" }] }, 'roleAssignments[0].principalType: "App" is not allowed: use User, Group or ServicePrincipal'],
-    ["role that does not exist", { roleAssignments: [{ principalId: GUID, principalType: "User", role: "AcrAdmin" as never }] }, 'roleAssignments[0].role: "AcrAdmin" is not allowed'],
-    ["privileged role for an existing identity", { roleAssignments: [{ principalId: GUID, principalType: "Group", role: "Owner" }] }, "roleAssignments[0].role: \"Owner\" needs roleAssignments[0].allowPrivilegedRole: true"],
-    ["purge schedule", { purge: [{ schedule: "every day", filter: ".*:.*", ago: "7d" }] }, 'purge[0].schedule: "every day" is not a cron schedule: use 5 fields'],
-    ["purge schedule field", { purge: [{ schedule: "0 25 * * *", filter: ".*:.*", ago: "7d" }] }, 'purge[0].schedule: "0 25 * * *" has an invalid hour field "25"'],
-    ["purge filter without colon", { purge: [{ schedule: "0 3 * * *", filter: "app", ago: "7d" }] }, 'purge[0].filter: "app" is not a filter: use <repository regex>:<tag regex>'],
-    ["purge filter bad regex", { purge: [{ schedule: "0 3 * * *", filter: "app:([", ago: "7d" }] }, 'purge[0].filter: "app:([" has an invalid tag regex'],
-    ["purge filter quote", { purge: [{ schedule: "0 3 * * *", filter: "app:it's", ago: "7d" }] }, "purge[0].filter: \"app:it's\" is not allowed: a filter cannot contain a single quote"],
-    ["purge age", { purge: [{ schedule: "0 3 * * *", filter: ".*:.*", ago: "7 days" }] }, 'purge[0].ago: "7 days" is not a duration: use a number followed by d, h, m or s'],
+    [
+      "principalId not a GUID",
+      { roleAssignments: [{ principalId: "alice@example.com", principalType: "User", role: "AcrPull" }] },
+      'roleAssignments[0].principalId: "alice@example.com" is not allowed: use an object id, a GUID',
+    ],
+    [
+      "principalId missing",
+      { roleAssignments: [{ principalType: "User", role: "AcrPull" } as never] },
+      "roleAssignments[0].principalId: is missing",
+    ],
+    [
+      "principalType unknown",
+      { roleAssignments: [{ principalId: GUID, principalType: "App" as never, role: "AcrPull" }] },
+      'roleAssignments[0].principalType: "App" is not allowed: use User, Group or ServicePrincipal',
+    ],
+    [
+      "role that does not exist",
+      { roleAssignments: [{ principalId: GUID, principalType: "User", role: "AcrAdmin" as never }] },
+      'roleAssignments[0].role: "AcrAdmin" is not allowed',
+    ],
+    [
+      "privileged role for an existing identity",
+      { roleAssignments: [{ principalId: GUID, principalType: "Group", role: "Owner" }] },
+      'roleAssignments[0].role: "Owner" needs roleAssignments[0].allowPrivilegedRole: true',
+    ],
+    [
+      "purge schedule",
+      { purge: [{ schedule: "every day", filter: ".*:.*", ago: "7d" }] },
+      'purge[0].schedule: "every day" is not a cron schedule: use 5 fields',
+    ],
+    [
+      "purge schedule field",
+      { purge: [{ schedule: "0 25 * * *", filter: ".*:.*", ago: "7d" }] },
+      'purge[0].schedule: "0 25 * * *" has an invalid hour field "25"',
+    ],
+    [
+      "purge filter without colon",
+      { purge: [{ schedule: "0 3 * * *", filter: "app", ago: "7d" }] },
+      'purge[0].filter: "app" is not a filter: use <repository regex>:<tag regex>',
+    ],
+    [
+      "purge filter bad regex",
+      { purge: [{ schedule: "0 3 * * *", filter: "app:([", ago: "7d" }] },
+      'purge[0].filter: "app:([" has an invalid tag regex',
+    ],
+    [
+      "purge filter quote",
+      { purge: [{ schedule: "0 3 * * *", filter: "app:it's", ago: "7d" }] },
+      'purge[0].filter: "app:it\'s" is not allowed: a filter cannot contain a single quote',
+    ],
+    [
+      "purge age",
+      { purge: [{ schedule: "0 3 * * *", filter: ".*:.*", ago: "7 days" }] },
+      'purge[0].ago: "7 days" is not a duration: use a number followed by d, h, m or s',
+    ],
     ["purge age missing", { purge: [{ schedule: "0 3 * * *", filter: ".*:.*" } as never] }, "purge[0].ago: is missing: use a string"],
-    ["purge keep negative", { purge: [{ schedule: "0 3 * * *", filter: ".*:.*", ago: "7d", keep: -1 }] }, "purge[0].keep: -1 is not allowed: use a whole number from 0 to 10000"],
+    [
+      "purge keep negative",
+      { purge: [{ schedule: "0 3 * * *", filter: ".*:.*", ago: "7d", keep: -1 }] },
+      "purge[0].keep: -1 is not allowed: use a whole number from 0 to 10000",
+    ],
   ])("%s", (_, args, expected) => {
     expect(messageFor(args)).toContain(expected);
   });
 
   test("privileged roles are accepted with the explicit opt-in", () => {
     expect(messageFor({ servicePrincipal: { role: "Owner", allowPrivilegedRole: true } })).toBeUndefined();
-    expect(messageFor({ roleAssignments: [{ principalId: GUID, principalType: "Group", role: "Contributor", allowPrivilegedRole: true }] })).toBeUndefined();
+    expect(
+      messageFor({ roleAssignments: [{ principalId: GUID, principalType: "Group", role: "Contributor", allowPrivilegedRole: true }] }),
+    ).toBeUndefined();
   });
 
   test("a disabled service principal is not checked for its role", () => {
@@ -85,17 +151,31 @@ describe("every setting is checked, with a message naming the setting, the value
   });
 
   test("a principalId that is an Output (not known yet) is accepted", () => {
-    expect(messageFor({ roleAssignments: [{ principalId: pulumi.output(GUID), principalType: "ServicePrincipal", role: "AcrPull" }] })).toBeUndefined();
+    expect(
+      messageFor({ roleAssignments: [{ principalId: pulumi.output(GUID), principalType: "ServicePrincipal", role: "AcrPull" }] }),
+    ).toBeUndefined();
   });
 });
 
 describe("a bad stack config stops the program before any resource is declared", () => {
   test.each<[string, Record<string, unknown>, string]>([
     ["sku", { "acr-infra:sku": "Gold" }, 'acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium'],
-    ["typo in a key", { "acr-infra:adminUserEnable": true }, "acr-infra:adminUserEnable: is not a setting; known settings are registryName"],
+    [
+      "typo in a key",
+      { "acr-infra:adminUserEnable": true },
+      "acr-infra:adminUserEnable: is not a setting; known settings are registryName",
+    ],
     ["boolean as text", { "acr-infra:adminUserEnabled": "maybe" }, 'acr-infra:adminUserEnabled: "maybe" is not allowed: use true or false'],
-    ["privileged role", { "acr-infra:servicePrincipal": { role: "Owner" } }, 'acr-infra:servicePrincipal.role: "Owner" needs servicePrincipal.allowPrivilegedRole: true'],
-    ["registry name", { "acr-infra:registryName": "my_registry" }, 'acr-infra:registryName: "my_registry" is not allowed: use 5 to 50 letters and digits'],
+    [
+      "privileged role",
+      { "acr-infra:servicePrincipal": { role: "Owner" } },
+      'acr-infra:servicePrincipal.role: "Owner" needs servicePrincipal.allowPrivilegedRole: true',
+    ],
+    [
+      "registry name",
+      { "acr-infra:registryName": "my_registry" },
+      'acr-infra:registryName: "my_registry" is not allowed: use 5 to 50 letters and digits',
+    ],
   ])("%s", async (_, config, expected) => {
     let error: unknown;
     await runProgram({ config, program: () => containerRegistryFromConfig("acr") }).catch((e) => (error = e));
@@ -117,39 +197,133 @@ describe("production features: SKU gates and combinations Azure refuses", () => 
     ["private endpoints on Standard", { privateEndpoints: [{ subnetId: SUBNET }] }, "privateEndpoints: "],
     ["replicas on Standard", { replicas: [{ location: "northeurope" }] }, "replicas: "],
     ["retentionDays on Standard", { retentionDays: 7 }, 'retentionDays: 7 needs sku Premium; sku is "Standard"'],
-    ["retentionDays above 365", { sku: "Premium", retentionDays: 366 }, "retentionDays: 366 is not allowed: use a whole number from 0 to 365"],
+    [
+      "retentionDays above 365",
+      { sku: "Premium", retentionDays: 366 },
+      "retentionDays: 366 is not allowed: use a whole number from 0 to 365",
+    ],
     ["dataEndpointEnabled on Basic", { sku: "Basic", dataEndpointEnabled: true }, "dataEndpointEnabled: true needs sku Premium"],
     ["public access Disabled on Standard", { publicNetworkAccess: "Disabled" }, 'publicNetworkAccess: "Disabled" needs sku Premium'],
     ["softDeleteDays out of range", { softDeleteDays: 91 }, "softDeleteDays: 91 is not allowed: use a whole number from 1 to 90"],
-    ["soft delete with retention", { sku: "Premium", retentionDays: 7, softDeleteDays: 7 }, "softDeleteDays: 7 is not allowed together with retentionDays"],
-    ["soft delete with replicas", { sku: "Premium", location: "westeurope", replicas: [{ location: "northeurope" }], softDeleteDays: 7 }, "softDeleteDays: 7 is not allowed together with replicas"],
-    ["exports off with public access on", { sku: "Premium", exportEnabled: false }, "exportEnabled: false needs publicNetworkAccess: Disabled"],
-    ["IP rules with public access off", { sku: "Premium", publicNetworkAccess: "Disabled", ipRules: ["10.0.0.0/8"] }, "ipRules: [\"10.0.0.0/8\"] is not allowed with publicNetworkAccess: Disabled"],
-    ["IP rule that is not IPv4", { sku: "Premium", ipRules: ["10.0.0.300"] }, 'ipRules[0]: "10.0.0.300" is not allowed: use an IPv4 address or CIDR range'],
-    ["subnet that is not a subnet id", { sku: "Premium", privateEndpoints: [{ subnetId: "pe-subnet" }] }, 'privateEndpoints[0].subnetId: "pe-subnet" is not allowed: use the ARM id of a subnet'],
-    ["replica in the registry's own region", { sku: "Premium", location: "westeurope", replicas: [{ location: "WestEurope" }] }, "replicas[0].location: \"WestEurope\" is not allowed: it is the registry's own region"],
-    ["key URI with a version", { sku: "Premium", encryption: { keyVaultKeyId: "https://v1.vault.azure.net/keys/k/0123456789abcdef", identityId: IDENTITY, identityClientId: GUID } }, "encryption.keyVaultKeyId: "],
-    ["encryption without identity", { sku: "Premium", encryption: { keyVaultKeyId: "https://vault1.vault.azure.net/keys/k" } }, "encryption: needs keyVaultKeyId, identityId and identityClientId"],
-    ["encryption on Standard", { encryption: { keyVaultKeyId: "https://vault1.vault.azure.net/keys/k", identityId: IDENTITY, identityClientId: GUID } }, "encryption: "],
-    ["webhook over http", { webhooks: [{ name: "hook1", serviceUri: "http://example.com/hook?token=s3cr3t", actions: ["push"] }] }, "webhooks[0].serviceUri: is not allowed: use an https:// URI"],
-    ["webhook action unknown", { webhooks: [{ name: "hook1", serviceUri: "https://example.com", actions: ["pull"] }] }, 'webhooks[0].actions[0]: "pull" is not allowed: use push, delete, quarantine, chart_push or chart_delete'],
-    ["webhook name with dash", { webhooks: [{ name: "my-hook", serviceUri: "https://example.com", actions: ["push"] }] }, 'webhooks[0].name: "my-hook" is not allowed: use 5 to 50 letters and digits'],
+    [
+      "soft delete with retention",
+      { sku: "Premium", retentionDays: 7, softDeleteDays: 7 },
+      "softDeleteDays: 7 is not allowed together with retentionDays",
+    ],
+    [
+      "soft delete with replicas",
+      { sku: "Premium", location: "westeurope", replicas: [{ location: "northeurope" }], softDeleteDays: 7 },
+      "softDeleteDays: 7 is not allowed together with replicas",
+    ],
+    [
+      "exports off with public access on",
+      { sku: "Premium", exportEnabled: false },
+      "exportEnabled: false needs publicNetworkAccess: Disabled",
+    ],
+    [
+      "IP rules with public access off",
+      { sku: "Premium", publicNetworkAccess: "Disabled", ipRules: ["10.0.0.0/8"] },
+      'ipRules: ["10.0.0.0/8"] is not allowed with publicNetworkAccess: Disabled',
+    ],
+    [
+      "IP rule that is not IPv4",
+      { sku: "Premium", ipRules: ["10.0.0.300"] },
+      'ipRules[0]: "10.0.0.300" is not allowed: use an IPv4 address or CIDR range',
+    ],
+    [
+      "subnet that is not a subnet id",
+      { sku: "Premium", privateEndpoints: [{ subnetId: "pe-subnet" }] },
+      'privateEndpoints[0].subnetId: "pe-subnet" is not allowed: use the ARM id of a subnet',
+    ],
+    [
+      "replica in the registry's own region",
+      { sku: "Premium", location: "westeurope", replicas: [{ location: "WestEurope" }] },
+      'replicas[0].location: "WestEurope" is not allowed: it is the registry\'s own region',
+    ],
+    [
+      "key URI with a version",
+      {
+        sku: "Premium",
+        encryption: { keyVaultKeyId: "https://v1.vault.azure.net/keys/k/0123456789abcdef", identityId: IDENTITY, identityClientId: GUID },
+      },
+      "encryption.keyVaultKeyId: ",
+    ],
+    [
+      "encryption without identity",
+      { sku: "Premium", encryption: { keyVaultKeyId: "https://vault1.vault.azure.net/keys/k" } },
+      "encryption: needs keyVaultKeyId, identityId and identityClientId",
+    ],
+    [
+      "encryption on Standard",
+      { encryption: { keyVaultKeyId: "https://vault1.vault.azure.net/keys/k", identityId: IDENTITY, identityClientId: GUID } },
+      "encryption: ",
+    ],
+    [
+      "webhook over http",
+      { webhooks: [{ name: "hook1", serviceUri: "http://example.com/hook?token=s3cr3t", actions: ["push"] }] },
+      "webhooks[0].serviceUri: is not allowed: use an https:// URI",
+    ],
+    [
+      "webhook action unknown",
+      { webhooks: [{ name: "hook1", serviceUri: "https://example.com", actions: ["pull"] }] },
+      'webhooks[0].actions[0]: "pull" is not allowed: use push, delete, quarantine, chart_push or chart_delete',
+    ],
+    [
+      "webhook name with dash",
+      { webhooks: [{ name: "my-hook", serviceUri: "https://example.com", actions: ["push"] }] },
+      'webhooks[0].name: "my-hook" is not allowed: use 5 to 50 letters and digits',
+    ],
     ["scope map action", { scopeMaps: [{ name: "readers", actions: ["app:pull"] }] }, 'scopeMaps[0].actions[0]: "app:pull" is not allowed'],
-    ["token name", { scopeMaps: [{ name: "readers", actions: ["repositories/app/content/read"], tokens: [{ name: "ab" }] }] }, 'scopeMaps[0].tokens[0].name: "ab" is not allowed'],
-    ["federated without github", { servicePrincipal: { credential: "federated" } }, "servicePrincipal.github: is missing: credential federated needs"],
-    ["federated with two subjects", { servicePrincipal: { credential: "federated", github: { repository: "o/r", branch: "main", environment: "prod" } } }, 'servicePrincipal.github: ["branch","environment"] is not allowed: give exactly one of branch, environment, tag or pullRequest'],
-    ["federated repository", { servicePrincipal: { credential: "federated", github: { repository: "just-a-name", branch: "main" } } }, 'servicePrincipal.github.repository: "just-a-name" is not allowed: use owner/repository'],
-    ["github with a password", { servicePrincipal: { github: { repository: "o/r", branch: "main" } } }, "servicePrincipal.github: is only used with servicePrincipal.credential: federated"],
-    ["credential kind", { servicePrincipal: { credential: "certificate" } }, 'servicePrincipal.credential: "certificate" is not allowed: use password or federated'],
+    [
+      "token name",
+      { scopeMaps: [{ name: "readers", actions: ["repositories/app/content/read"], tokens: [{ name: "ab" }] }] },
+      'scopeMaps[0].tokens[0].name: "ab" is not allowed',
+    ],
+    [
+      "federated without github",
+      { servicePrincipal: { credential: "federated" } },
+      "servicePrincipal.github: is missing: credential federated needs",
+    ],
+    [
+      "federated with two subjects",
+      { servicePrincipal: { credential: "federated", github: { repository: "o/r", branch: "main", environment: "prod" } } },
+      'servicePrincipal.github: ["branch","environment"] is not allowed: give exactly one of branch, environment, tag or pullRequest',
+    ],
+    [
+      "federated repository",
+      { servicePrincipal: { credential: "federated", github: { repository: "just-a-name", branch: "main" } } },
+      'servicePrincipal.github.repository: "just-a-name" is not allowed: use owner/repository',
+    ],
+    [
+      "github with a password",
+      { servicePrincipal: { github: { repository: "o/r", branch: "main" } } },
+      "servicePrincipal.github: is only used with servicePrincipal.credential: federated",
+    ],
+    [
+      "credential kind",
+      { servicePrincipal: { credential: "certificate" } },
+      'servicePrincipal.credential: "certificate" is not allowed: use password or federated',
+    ],
   ])("%s", (_, args, expected) => {
     expect(messageFor(args)).toContain(expected);
   });
 
   test("an http webhook URI is never echoed: it may carry a token", () => {
-    expect(messageFor({ webhooks: [{ name: "hook1", serviceUri: "http://example.com/hook?token=s3cr3t", actions: ["push"] }] })).not.toContain("s3cr3t");
+    expect(
+      messageFor({ webhooks: [{ name: "hook1", serviceUri: "http://example.com/hook?token=s3cr3t", actions: ["push"] }] }),
+    ).not.toContain("s3cr3t");
   });
 
   test("a federated credential does not check password rotation", () => {
-    expect(messageFor({ servicePrincipal: { credential: "federated", github: { repository: "o/r", branch: "main" }, rotationDays: 400, passwordLifetimeDays: 30 } })).toBeUndefined();
+    expect(
+      messageFor({
+        servicePrincipal: {
+          credential: "federated",
+          github: { repository: "o/r", branch: "main" },
+          rotationDays: 400,
+          passwordLifetimeDays: 30,
+        },
+      }),
+    ).toBeUndefined();
   });
 });

@@ -45,9 +45,24 @@ function measure(label: string, args: string[], env: Record<string, string> = {}
 export function main(): Promise<number> {
   const run = path.join(ROOT, "tools", "run.js");
   const instances = (count: number) =>
-    measure(`plan, ${count} instance${count === 1 ? "" : "s"}`, [run, "plan", "--program", "tools/bench/instances.ts", "--config", "tools/bench/Pulumi.bench.yaml", "--stack", "bench", "--format", "json"], {
-      BENCH_INSTANCES: String(count),
-    });
+    measure(
+      `plan, ${count} instance${count === 1 ? "" : "s"}`,
+      [
+        run,
+        "plan",
+        "--program",
+        "tools/bench/instances.ts",
+        "--config",
+        "tools/bench/Pulumi.bench.yaml",
+        "--stack",
+        "bench",
+        "--format",
+        "json",
+      ],
+      {
+        BENCH_INSTANCES: String(count),
+      },
+    );
   const floor = measure("floor: require(@pulumi/pulumi)", ["-e", 'require("@pulumi/pulumi")']);
   const dev = measure("plan of dev (npm start)", [run, "plan", "--format", "json"]);
   const one = instances(1);
@@ -55,7 +70,8 @@ export function main(): Promise<number> {
 
   const lines = [`Offline plan benchmark: median of ${RUNS} runs each, Node ${process.version}, ${os.cpus().length} cores`, ""];
   lines.push(`${"".padEnd(34)}${"wall".padStart(10)}${"peak RSS".padStart(12)}`);
-  for (const m of [floor, dev, one, many]) lines.push(`${m.label.padEnd(34)}${`${m.wallMs.toFixed(0)} ms`.padStart(10)}${`${m.peakMiB.toFixed(0)} MiB`.padStart(12)}`);
+  for (const m of [floor, dev, one, many])
+    lines.push(`${m.label.padEnd(34)}${`${m.wallMs.toFixed(0)} ms`.padStart(10)}${`${m.peakMiB.toFixed(0)} MiB`.padStart(12)}`);
   const devRatio = dev.wallMs / floor.wallMs;
   const scaleRatio = many.wallMs / one.wallMs;
   lines.push("");

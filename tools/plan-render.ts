@@ -42,7 +42,8 @@ function inputLines(value: unknown, prefix = ""): string[] {
   if (prefix === "tags" || prefix.endsWith(".tags")) return [`${prefix}: ${JSON.stringify(value)}`];
   return entries.flatMap(([key, item]) => {
     const here = prefix ? `${prefix}.${key}` : key;
-    if (key === "encodedTaskContent" && typeof item === "string") return decodedCommands(item).map((cmd) => `${prefix ? `${prefix}.` : ""}command: ${cmd}`);
+    if (key === "encodedTaskContent" && typeof item === "string")
+      return decodedCommands(item).map((cmd) => `${prefix ? `${prefix}.` : ""}command: ${cmd}`);
     return inputLines(item, here);
   });
 }
@@ -83,11 +84,14 @@ export function renderText(plan: Plan, cwd: string): string {
   lines.push("Outputs:");
   const outputKeys = Object.keys(run.outputs);
   if (outputKeys.length === 0) lines.push("  (none)");
-  for (const key of outputKeys) lines.push(`  ${key}: ${typeof run.outputs[key] === "string" ? run.outputs[key] : JSON.stringify(run.outputs[key])}`);
+  for (const key of outputKeys)
+    lines.push(`  ${key}: ${typeof run.outputs[key] === "string" ? run.outputs[key] : JSON.stringify(run.outputs[key])}`);
 
   lines.push("");
   const mandatory = violations.filter((v) => v.enforcement === "mandatory").length;
-  lines.push(`Policies: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)${plan.production ? " (production levels)" : ""}`);
+  lines.push(
+    `Policies: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)${plan.production ? " (production levels)" : ""}`,
+  );
   const nameOf = (urn: string) => urn.split("::").pop();
   for (const v of violations) lines.push(`  ${v.enforcement.padEnd(9)} ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
   return `${lines.join("\n")}\n`;

@@ -68,19 +68,27 @@ function parseRequest(argv: string[]): PlanRequest | "help" {
   const { values } = parsed;
   if (values.help) return "help";
   const stack = values.stack ?? "dev";
-  if (!/^[\w.-]+$/.test(stack)) throw new ValidationError("--stack", `${JSON.stringify(stack)} is not allowed: use letters, digits, '-', '_' or '.'`);
+  if (!/^[\w.-]+$/.test(stack))
+    throw new ValidationError("--stack", `${JSON.stringify(stack)} is not allowed: use letters, digits, '-', '_' or '.'`);
   const format = (values.format ?? "text") as Format;
-  if (!FORMATS.includes(format)) throw new ValidationError("--format", `${JSON.stringify(values.format)} is not allowed: use text, json or mermaid`);
+  if (!FORMATS.includes(format))
+    throw new ValidationError("--format", `${JSON.stringify(values.format)} is not allowed: use text, json or mermaid`);
   const programFile = path.resolve(values.program ?? "index.ts");
   if (!fs.existsSync(programFile) || !fs.statSync(programFile).isFile()) {
-    throw new ValidationError("--program", `${JSON.stringify(values.program)} is not a file: give a Pulumi TypeScript program such as index.ts`);
+    throw new ValidationError(
+      "--program",
+      `${JSON.stringify(values.program)} is not a file: give a Pulumi TypeScript program such as index.ts`,
+    );
   }
   const projectDir = findProjectDir(path.dirname(programFile));
   const configFile = path.resolve(values.config ?? path.join(projectDir, `Pulumi.${stack}.yaml`));
   if (!fs.existsSync(configFile)) {
     const setting = values.config ? "--config" : "--stack";
     const value = values.config ?? stack;
-    throw new ValidationError(setting, `${JSON.stringify(value)}: ${path.relative(process.cwd(), configFile) || configFile} does not exist; give --stack <name> for Pulumi.<name>.yaml or --config <file>`);
+    throw new ValidationError(
+      setting,
+      `${JSON.stringify(value)}: ${path.relative(process.cwd(), configFile) || configFile} does not exist; give --stack <name> for Pulumi.<name>.yaml or --config <file>`,
+    );
   }
   return { stack, configFile, programFile, projectDir, format };
 }

@@ -10,7 +10,11 @@ beforeAll(async () => {
 
 test("a Standard registry for the team, tagged with it", () => {
   const [registry] = run.ofType("azure-native:containerregistry:Registry");
-  expect(registry.inputs).toMatchObject({ sku: { name: "Standard" }, adminUserEnabled: false, tags: { team: "payments", "managed-by": "acr-infra" } });
+  expect(registry.inputs).toMatchObject({
+    sku: { name: "Standard" },
+    adminUserEnabled: false,
+    tags: { team: "payments", "managed-by": "acr-infra" },
+  });
 });
 
 test("CI signs in from the service's main branch, and the team's group may pull", () => {

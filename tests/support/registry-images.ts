@@ -40,7 +40,12 @@ export async function pushImage(client: RegistryClient, repository: string, tag:
 }
 
 /** Pushes an index (multi-platform image) of images already in the repository, and tags it. */
-export async function pushIndex(client: RegistryClient, repository: string, tag: string, images: readonly Descriptor[]): Promise<Descriptor> {
+export async function pushIndex(
+  client: RegistryClient,
+  repository: string,
+  tag: string,
+  images: readonly Descriptor[],
+): Promise<Descriptor> {
   return putManifest(client, repository, tag, MEDIA_TYPES.ociIndex, {
     schemaVersion: 2,
     mediaType: MEDIA_TYPES.ociIndex,

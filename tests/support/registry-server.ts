@@ -46,7 +46,9 @@ export interface RegistryServer {
 /** Fails with what to do when the registry binary (or htpasswd, when needed) is not installed. */
 export function requireRegistryBinary(): void {
   if (!existsSync(REGISTRY_BINARY)) {
-    throw new Error(`${REGISTRY_BINARY} is missing: the image tool's tests need the CNCF Distribution registry. Run .ci/install-test-deps.`);
+    throw new Error(
+      `${REGISTRY_BINARY} is missing: the image tool's tests need the CNCF Distribution registry. Run .ci/install-test-deps.`,
+    );
   }
 }
 

@@ -37,8 +37,20 @@ export async function startTokenServer(users: readonly TokenUser[]): Promise<Tok
     const keyFile = join(directory, "key.pem");
     const certFile = join(directory, "cert.pem");
     await promisify(execFile)("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-sha256", "-days", "2",
-      "-subj", `/CN=${ISSUER}`, "-keyout", keyFile, "-out", certFile,
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-sha256",
+      "-days",
+      "2",
+      "-subj",
+      `/CN=${ISSUER}`,
+      "-keyout",
+      keyFile,
+      "-out",
+      certFile,
     ]).catch((error: NodeJS.ErrnoException) => {
       throw error.code === "ENOENT" ? new Error("openssl is missing: run .ci/install-test-deps.") : error;
     });
@@ -72,7 +84,13 @@ export async function startTokenServer(users: readonly TokenUser[]): Promise<Tok
 }
 
 /** Answers one token request; returns whether a token was issued. */
-function answer(request: IncomingMessage, response: ServerResponse, users: readonly TokenUser[], key: KeyObject, certificate: string): boolean {
+function answer(
+  request: IncomingMessage,
+  response: ServerResponse,
+  users: readonly TokenUser[],
+  key: KeyObject,
+  certificate: string,
+): boolean {
   const url = new URL(request.url ?? "/", "http://token");
   const user = authenticate(request.headers.authorization, users);
   if (url.pathname !== "/token" || !user || url.searchParams.get("service") !== SERVICE) {

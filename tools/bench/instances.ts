@@ -2,4 +2,7 @@
 import { ContainerRegistry } from "../../components";
 
 const count = Number(process.env.BENCH_INSTANCES ?? "1");
-export const loginServers = Array.from({ length: count }, (_, i) => new ContainerRegistry(`team${i}`, { sku: "Premium", location: "westeurope" }).loginServer);
+export const loginServers = Array.from(
+  { length: count },
+  (_, i) => new ContainerRegistry(`team${i}`, { sku: "Premium", location: "westeurope" }).loginServer,
+);

@@ -151,7 +151,9 @@ export async function main(args: string[], io: CliIo = processIo()): Promise<num
     return name === undefined ? 2 : 0;
   }
   if (!Object.hasOwn(COMMANDS, name)) {
-    io.stderr.write(`images: unknown command ${JSON.stringify(name)}; commands are ${Object.keys(COMMANDS).join(", ")}. Run \`${TOOL} --help\`.\n`);
+    io.stderr.write(
+      `images: unknown command ${JSON.stringify(name)}; commands are ${Object.keys(COMMANDS).join(", ")}. Run \`${TOOL} --help\`.\n`,
+    );
     return 2;
   }
   const command = COMMANDS[name];
@@ -587,9 +589,7 @@ function formatPlan(repository: string, plan: PurgePlan): string {
 }
 
 function newestFirst(images: TaggedImage[]): TaggedImage[] {
-  return [...images].sort(
-    (a, b) => (b.created ?? "").localeCompare(a.created ?? "") || a.tag.localeCompare(b.tag),
-  );
+  return [...images].sort((a, b) => (b.created ?? "").localeCompare(a.created ?? "") || a.tag.localeCompare(b.tag));
 }
 
 /** Left-aligned columns two spaces apart; the last column is not padded. */
@@ -627,7 +627,9 @@ function writeJson(io: CliIo, value: unknown): void {
 
 function expectPositionals(positionals: string[], min: number, max: number, what: string): void {
   if (positionals.length < min || positionals.length > max) {
-    throw new UsageError(`expected ${what}, got ${positionals.length === 0 ? "none" : positionals.map((p) => JSON.stringify(p)).join(" ")}`);
+    throw new UsageError(
+      `expected ${what}, got ${positionals.length === 0 ? "none" : positionals.map((p) => JSON.stringify(p)).join(" ")}`,
+    );
   }
 }
 

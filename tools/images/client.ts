@@ -15,12 +15,7 @@ export const MEDIA_TYPES = {
   dockerConfig: "application/vnd.docker.container.image.v1+json",
 } as const;
 
-const MANIFEST_ACCEPT = [
-  MEDIA_TYPES.ociManifest,
-  MEDIA_TYPES.ociIndex,
-  MEDIA_TYPES.dockerManifest,
-  MEDIA_TYPES.dockerList,
-].join(", ");
+const MANIFEST_ACCEPT = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifest, MEDIA_TYPES.dockerList].join(", ");
 const IMAGE_CONFIG_MEDIA_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPES.ociConfig, MEDIA_TYPES.dockerConfig]);
 /** The OCI annotation artifacts without an image config carry their creation time in. */
 const CREATED_ANNOTATION = "org.opencontainers.image.created";
@@ -53,14 +48,7 @@ export interface RegistryClientOptions {
  * credentials were refused; `denied`: they were accepted but lack a permission.
  */
 export type RegistryErrorKind =
-  | "unreachable"
-  | "not-a-registry"
-  | "needs-credentials"
-  | "unauthorized"
-  | "denied"
-  | "not-found"
-  | "unsupported"
-  | "protocol";
+  "unreachable" | "not-a-registry" | "needs-credentials" | "unauthorized" | "denied" | "not-found" | "unsupported" | "protocol";
 
 export class RegistryError extends Error {
   constructor(
@@ -173,12 +161,10 @@ export class RegistryClient {
 
   /** Tag names of a repository, all pages. */
   async listTags(repository: string): Promise<string[]> {
-    return this.collectPages(
-      `/v2/${repository}/tags/list?n=${this.pageSize}`,
-      repositoryScope(repository, "pull"),
-      "tags",
-      { action: `list the tags of ${repository}`, notFound: `repository ${repository} not found` },
-    );
+    return this.collectPages(`/v2/${repository}/tags/list?n=${this.pageSize}`, repositoryScope(repository, "pull"), "tags", {
+      action: `list the tags of ${repository}`,
+      notFound: `repository ${repository} not found`,
+    });
   }
 
   /** A manifest by tag or digest. */
@@ -653,7 +639,9 @@ function readManifest(body: unknown): ImageManifest | ImageIndex | undefined {
 }
 
 function isDescriptor(value: unknown): value is Descriptor {
-  return typeof field(value, "digest") === "string" && typeof field(value, "size") === "number" && typeof field(value, "mediaType") === "string";
+  return (
+    typeof field(value, "digest") === "string" && typeof field(value, "size") === "number" && typeof field(value, "mediaType") === "string"
+  );
 }
 
 function normalizeTime(value: unknown): string | undefined {

@@ -92,7 +92,7 @@ export function planPurge(tags: readonly TagFacts[], criteria: PurgeCriteria): P
   const going = new Map(old.slice(keepCount).map(({ facts }) => [facts.tag, facts]));
   // Skipping one tag can make another unsafe (the skipped tag now stays on a shared manifest),
   // so repeat until nothing changes.
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const facts of going.values()) {
       const conflict = deletionConflict(facts.digest, new Set(going.keys()), tags);
