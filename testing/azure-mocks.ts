@@ -49,13 +49,25 @@ const subscriptionScope = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
 const inGroup = (inputs: Inputs, provider: string, resourceName: string) =>
   `${subscriptionScope}/resourceGroups/${String(inputs.resourceGroupName)}/providers/${provider}/${resourceName}`;
 
-/** An azure-native resource named by `nameInput` (or autonamed) under a resource group. */
-function armResource(provider: string, nameInput: string, extra: (name: string, inputs: Inputs) => Inputs = () => ({})): ResourceMock {
+/**
+ * An azure-native resource named by its `nameInput` (or autonamed) in a resource group, under
+ * `provider` (a resource type path; for a child, made from the inputs that name its parent).
+ */
+function armResource(
+  provider: string | ((inputs: Inputs) => string),
+  nameInput: string,
+  extra: (name: string, inputs: Inputs, logicalName: string) => Inputs = () => ({}),
+): ResourceMock {
   return (logicalName, inputs) => {
     const name = (inputs[nameInput] as string | undefined) ?? autoname(logicalName);
-    return { id: inGroup(inputs, provider, name), state: { ...inputs, name, ...extra(name, inputs) } };
+    const path = typeof provider === "string" ? provider : provider(inputs);
+    return { id: inGroup(inputs, path, name), state: { ...inputs, name, ...extra(name, inputs, logicalName) } };
   };
 }
+
+/** A child of a registry (task, replica, webhook, scope map, token). */
+const registryChild = (collection: string, nameInput: string, extra?: (name: string, inputs: Inputs, logicalName: string) => Inputs) =>
+  armResource((inputs) => `Microsoft.ContainerRegistry/registries/${String(inputs.registryName)}/${collection}`, nameInput, extra);
 
 const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   "azure-native:resources:ResourceGroup": (logicalName, inputs) => {
@@ -82,54 +94,25 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     const name = (inputs.roleAssignmentName as string | undefined) ?? mockGuid(logicalName);
     return { id: `${String(inputs.scope)}/providers/Microsoft.Authorization/roleAssignments/${name}`, state: { ...inputs, name } };
   },
-  "azure-native:containerregistry:Task": (logicalName, inputs) => {
-    const name = (inputs.taskName as string | undefined) ?? autoname(logicalName);
-    return {
-      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/tasks/${name}`),
-      state: { ...inputs, name },
-    };
-  },
-  "azure-native:containerregistry:Replication": (logicalName, inputs) => {
-    const name = (inputs.replicationName as string | undefined) ?? autoname(logicalName);
-    return {
-      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/replications/${name}`),
-      state: { ...inputs, name },
-    };
-  },
-  "azure-native:containerregistry:Webhook": (logicalName, inputs) => {
-    const name = (inputs.webhookName as string | undefined) ?? autoname(logicalName);
-    return {
-      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/webhooks/${name}`),
-      state: { ...inputs, name },
-    };
-  },
-  "azure-native:containerregistry:ScopeMap": (logicalName, inputs) => {
-    const name = (inputs.scopeMapName as string | undefined) ?? autoname(logicalName);
-    return {
-      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/scopeMaps/${name}`),
-      state: { ...inputs, name },
-    };
-  },
-  "azure-native:containerregistry:Token": (logicalName, inputs) => {
-    const name = (inputs.tokenName as string | undefined) ?? autoname(logicalName);
-    const requested = ((inputs.credentials as { passwords?: { name: string }[] } | undefined)?.passwords ?? []).map((p) => ({
-      name: p.name,
-      value: mockSecret(`token:${logicalName}:${p.name}`),
-      creationTime: MOCK_ROTATION_START,
-    }));
-    return {
-      id: inGroup(inputs, "Microsoft.ContainerRegistry/registries", `${String(inputs.registryName)}/tokens/${name}`),
-      state: { ...inputs, name, credentials: { passwords: requested } },
-    };
-  },
+  "azure-native:containerregistry:Task": registryChild("tasks", "taskName"),
+  "azure-native:containerregistry:Replication": registryChild("replications", "replicationName"),
+  "azure-native:containerregistry:Webhook": registryChild("webhooks", "webhookName"),
+  "azure-native:containerregistry:ScopeMap": registryChild("scopeMaps", "scopeMapName"),
+  // Azure returns a token's generated passwords when the token is created with password entries.
+  "azure-native:containerregistry:Token": registryChild("tokens", "tokenName", (_, inputs, logicalName) => ({
+    credentials: {
+      passwords: ((inputs.credentials as { passwords?: { name: string }[] } | undefined)?.passwords ?? []).map((p) => ({
+        name: p.name,
+        value: mockSecret(`token:${logicalName}:${p.name}`),
+        creationTime: MOCK_ROTATION_START,
+      })),
+    },
+  })),
   "azure-native:network:PrivateEndpoint": armResource("Microsoft.Network/privateEndpoints", "privateEndpointName"),
-  "azure-native:network:PrivateDnsZoneGroup": (logicalName, inputs) => {
-    const name = (inputs.privateDnsZoneGroupName as string | undefined) ?? autoname(logicalName);
-    return {
-      id: inGroup(inputs, "Microsoft.Network/privateEndpoints", `${String(inputs.privateEndpointName)}/privateDnsZoneGroups/${name}`),
-      state: { ...inputs, name },
-    };
-  },
+  "azure-native:network:PrivateDnsZoneGroup": armResource(
+    (inputs) => `Microsoft.Network/privateEndpoints/${String(inputs.privateEndpointName)}/privateDnsZoneGroups`,
+    "privateDnsZoneGroupName",
+  ),
   "azure-native:managedidentity:UserAssignedIdentity": armResource(
     "Microsoft.ManagedIdentity/userAssignedIdentities",
     "resourceName",

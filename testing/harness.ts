@@ -133,43 +133,34 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 
   const recorded: PlannedResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (request, callback) =>
-    register(request, (error, response) => {
-      if (!error && response) {
-        recorded.push({
-          urn: response.getUrn(),
-          type: request.getType(),
-          name: request.getName(),
-          parent: request.getParent() || null,
-          custom: request.getCustom(),
-          protect: request.getProtect() ?? false,
-          dependsOn: [...new Set(request.getDependenciesList())].sort(),
-          inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-          propertyDependencies: propertyDependencies(request),
-        });
-      }
-      callback(error, response);
-    });
-
-  const read = monitor.readResource.bind(monitor);
-  monitor.readResource = (request, callback) =>
-    read(request, (error, response) => {
-      if (!error && response) {
-        recorded.push({
-          urn: response.getUrn(),
-          type: request.getType(),
-          name: request.getName(),
-          parent: request.getParent() || null,
-          custom: true,
-          protect: false,
-          dependsOn: [...new Set(request.getDependenciesList())].sort(),
-          inputs: plainValue(request.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
-          propertyDependencies: {},
-        });
-      }
-      callback(error, response);
-    });
+  /** Passes a request on to the monitor, and records the resource once the monitor gave it a URN. */
+  const recording =
+    <R>(forward: (request: R, callback: Callback) => unknown, describe: (request: R) => Omit<PlannedResource, "urn">) =>
+    (request: R, callback: Callback) =>
+      forward(request, (error, response) => {
+        if (!error && response) recorded.push({ urn: response.getUrn(), ...describe(request) });
+        callback(error, response);
+      });
+  const common = (request: RegisterRequest | ReadRequest) => ({
+    type: request.getType(),
+    name: request.getName(),
+    parent: request.getParent() || null,
+    dependsOn: [...new Set(request.getDependenciesList())].sort(),
+  });
+  monitor.registerResource = recording(monitor.registerResource.bind(monitor), (request: RegisterRequest) => ({
+    ...common(request),
+    custom: request.getCustom(),
+    protect: request.getProtect() ?? false,
+    inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+    propertyDependencies: propertyDependencies(request),
+  }));
+  monitor.readResource = recording(monitor.readResource.bind(monitor), (request: ReadRequest) => ({
+    ...common(request),
+    custom: true,
+    protect: false,
+    inputs: plainValue(request.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+    propertyDependencies: {},
+  }));
 
   const returned = await options.program();
   const exports: Record<string, unknown> = {};
