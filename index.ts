@@ -3,19 +3,25 @@ import { containerRegistryFromConfig } from "./components/config";
 
 const acr = containerRegistryFromConfig("acr");
 
-export const resourceGroupName = acr.resourceGroupName;
-export const registryName = acr.registryName;
-export const registryId = acr.registryId;
-export const loginServer = acr.loginServer;
-export const storageAccountName = acr.storageAccountName;
-export const tenantId = acr.tenantId;
-// The rest exist only when the setting that makes them is on; an undefined export is no stack output.
-export const adminUsername = acr.adminUsername;
-export const adminPassword = acr.adminPassword;
-export const servicePrincipalClientId = acr.servicePrincipalClientId;
-export const servicePrincipalObjectId = acr.servicePrincipalObjectId;
-export const servicePrincipalClientSecret = acr.servicePrincipalClientSecret;
-export const pullIdentityId = acr.pullIdentityId;
-export const pullIdentityClientId = acr.pullIdentityClientId;
-export const pullIdentityPrincipalId = acr.pullIdentityPrincipalId;
-export const tokenPasswords = acr.tokenPasswords;
+const outputs = {
+  resourceGroupName: acr.resourceGroupName,
+  registryName: acr.registryName,
+  registryId: acr.registryId,
+  loginServer: acr.loginServer,
+  storageAccountName: acr.storageAccountName,
+  tenantId: acr.tenantId,
+  // The rest exist only when the setting that makes them is on.
+  adminUsername: acr.adminUsername,
+  adminPassword: acr.adminPassword,
+  servicePrincipalClientId: acr.servicePrincipalClientId,
+  servicePrincipalObjectId: acr.servicePrincipalObjectId,
+  servicePrincipalClientSecret: acr.servicePrincipalClientSecret,
+  pullIdentityId: acr.pullIdentityId,
+  pullIdentityClientId: acr.pullIdentityClientId,
+  pullIdentityPrincipalId: acr.pullIdentityPrincipalId,
+  tokenPasswords: acr.tokenPasswords,
+};
+
+// Outputs the settings do not produce are left out: exported as undefined, Pulumi would warn about
+// each one on every run.
+export = Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));

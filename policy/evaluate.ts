@@ -13,12 +13,13 @@ export interface PolicyViolation {
 export interface EvaluateOptions {
   /** Production stacks get each policy's productionEnforcementLevel. */
   production: boolean;
-  /** The stack's outputs (secrets masked), checked as the props of the stack itself. */
+  /** The stack's outputs (secrets masked): the props of the stack resource (pulumi:pulumi:Stack), as the engine has them. */
   outputs?: Record<string, unknown>;
-  /** URN of the stack, for violations about its outputs. */
-  stackUrn?: string;
   policies?: readonly AcrPolicy[];
 }
+
+/** The root resource of every stack; its props are the stack's outputs. */
+const STACK_TYPE = "pulumi:pulumi:Stack";
 
 class NotApplicable extends Error {}
 const notApplicable = (reason?: string): never => {
@@ -50,7 +51,7 @@ export async function evaluatePolicies(resources: readonly PlannedResource[], op
     try {
       if ("validateResource" in policy && policy.validateResource) {
         const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
-        for (const resource of graph.filter((r) => r.type !== STACK_TYPE)) {
+        for (const resource of graph) {
           for (const validate of validations) {
             const args: ResourceValidationArgs = {
               type: resource.type,
@@ -75,7 +76,8 @@ export async function evaluatePolicies(resources: readonly PlannedResource[], op
           getConfig: <T extends object>() => ({}) as T,
           notApplicable,
         };
-        await runIgnoringNotApplicable(() => policy.validateStack(args, reporter(options.stackUrn ?? "")));
+        const stack = graph.find((r) => r.type === STACK_TYPE);
+        await runIgnoringNotApplicable(() => policy.validateStack(args, reporter(stack?.urn ?? "")));
       }
     } catch (error) {
       throw new Error(`policy ${policy.name} failed: ${(error as Error).message}`, { cause: error });
@@ -92,15 +94,13 @@ async function runIgnoringNotApplicable(run: () => void | Promise<void>): Promis
   }
 }
 
-const STACK_TYPE = "pulumi:pulumi:Stack";
-
 /** The planned resources as the policy SDK's PolicyResource graph (parents, dependencies), plus the stack. */
 function policyResources(resources: readonly PlannedResource[], options: EvaluateOptions): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource>();
   for (const r of resources) {
     byUrn.set(r.urn, {
       type: r.type,
-      props: r.inputs,
+      props: { ...r.inputs },
       urn: r.urn,
       name: r.name,
       opts: {
@@ -129,24 +129,7 @@ function policyResources(resources: readonly PlannedResource[], options: Evaluat
     );
   }
   const graph = [...byUrn.values()];
-  if (options.outputs && options.stackUrn) {
-    graph.push({
-      type: STACK_TYPE,
-      props: options.outputs,
-      urn: options.stackUrn,
-      name: options.stackUrn.split("::").pop() ?? "stack",
-      opts: {
-        protect: false,
-        ignoreChanges: [],
-        aliases: [],
-        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
-      },
-      dependencies: [],
-      propertyDependencies: {},
-      isType: () => false,
-      asType: () => undefined,
-    });
-  }
+  const stack = graph.find((r) => r.type === STACK_TYPE);
+  if (stack && options.outputs) stack.props = options.outputs;
   return graph;
 }

@@ -78,7 +78,10 @@ type Callback = (error: unknown, response?: { getUrn(): string }) => void;
 interface MockMonitorLike {
   registerResource(request: RegisterRequest, callback: Callback): unknown;
   readResource(request: ReadRequest, callback: Callback): unknown;
+  newUrn(parent: string, type: string, name: string): string;
 }
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 // The SDK's wire markers for special values (see @pulumi/pulumi runtime/rpc).
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -91,6 +94,16 @@ function propertyDependencies(request: RegisterRequest): Record<string, string[]
     result[key] = [...value.getUrnsList()].sort();
   });
   return result;
+}
+
+/**
+ * Aliases name the types and URNs a resource had before, so that the engine can match it with
+ * existing state. A run under mocks has no state, so they cannot change what it shows, and
+ * resolving them (azure-native gives every resource one per earlier API version) is more than half
+ * of the time a run takes.
+ */
+function withoutAliases(args: pulumi.ResourceTransformationArgs): pulumi.ResourceTransformationResult {
+  return { props: args.props, opts: { ...args.opts, aliases: undefined } };
 }
 
 /** Turns wire values into plain JSON: secrets masked, resource references as their URN. */
@@ -133,6 +146,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 
   const recorded: PlannedResource[] = [];
   const monitor = pulumi.runtime.getMonitor() as unknown as MockMonitorLike;
+  // The engine leaves the root stack out of its children's URNs; the SDK's mock monitor puts it in.
+  const newUrn = monitor.newUrn.bind(monitor);
+  monitor.newUrn = (parent, type, name) => newUrn(parent?.split("::")[2] === ROOT_STACK_TYPE ? "" : parent, type, name);
   /** Passes a request on to the monitor, and records the resource once the monitor gave it a URN. */
   const recording =
     <R>(forward: (request: R, callback: Callback) => unknown, describe: (request: R) => Omit<PlannedResource, "urn">) =>
@@ -162,7 +178,21 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     propertyDependencies: {},
   }));
 
-  const returned = await options.program();
+  // As `pulumi up` does: the program runs inside the root stack resource, its exports the stack's
+  // outputs. A program that fails is reported here, not as the stack's own rejection.
+  let returned: unknown;
+  let failure: { error: unknown } | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    pulumi.runtime.registerStackTransformation(withoutAliases);
+    try {
+      returned = await options.program();
+      return returned;
+    } catch (error) {
+      failure = { error };
+      return undefined;
+    }
+  });
+  if (failure) throw failure.error;
   const exports: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((returned ?? {}) as Record<string, unknown>)) {
     if (value !== undefined && key !== "__esModule" && key !== "default") exports[key] = value;

@@ -17,10 +17,6 @@ export interface CheckedRun extends ProgramRun {
  */
 export async function planProgram(options: RunOptions & { production?: boolean }): Promise<CheckedRun> {
   const run = await runProgram(options);
-  const policyViolations = await evaluatePolicies(run.resources, {
-    production: options.production ?? false,
-    outputs: run.outputs,
-    stackUrn: `urn:pulumi:${run.stack}::${run.project}::pulumi:pulumi:Stack::${run.project}-${run.stack}`,
-  });
+  const policyViolations = await evaluatePolicies(run.resources, { production: options.production ?? false, outputs: run.outputs });
   return { ...run, policyViolations, ofType: (type) => run.resources.filter((r) => r.type === type) };
 }

@@ -84,7 +84,9 @@ describe("children, parenting and naming", () => {
   });
 
   test("only the components sit at the top of the stack", () => {
-    expect(run.resources.filter((r) => r.parent === null).map((r) => r.type)).toEqual([T.component, T.component]);
+    const [stack] = run.resources.filter((r) => r.parent === null);
+    expect(stack.type).toBe("pulumi:pulumi:Stack");
+    expect(run.resources.filter((r) => r.parent === stack.urn).map((r) => r.type)).toEqual([T.component, T.component]);
   });
 });
 

@@ -37,8 +37,14 @@ describe("JSON contract", () => {
       expect(resource.parent === null || typeof resource.parent === "string").toBe(true);
       for (const urn of resource.dependsOn) expect(document.resources.map((r: { urn: string }) => r.urn)).toContain(urn);
     }
+    const stack = document.resources.find((r: { type: string }) => r.type === "pulumi:pulumi:Stack");
+    expect(stack).toMatchObject({ urn: "urn:pulumi:dev::acr-infra::pulumi:pulumi:Stack::acr-infra-dev", custom: false, parent: null });
     const component = document.resources.find((r: { type: string }) => r.type === "acr-infra:index:ContainerRegistry");
-    expect(component).toMatchObject({ custom: false, parent: null });
+    expect(component).toMatchObject({
+      urn: "urn:pulumi:dev::acr-infra::acr-infra:index:ContainerRegistry::acr",
+      custom: false,
+      parent: stack.urn,
+    });
     const registry = document.resources.find((r: { type: string }) => r.type === "azure-native:containerregistry:Registry");
     expect(registry).toMatchObject({ custom: true, parent: component.urn, inputs: { sku: { name: "Basic" } } });
   });
@@ -86,6 +92,16 @@ describe("formats and stacks", () => {
     expect(document.project).toBe("team-images");
     expect(document.outputs).toEqual(expect.objectContaining({ adminPassword: "[secret]", clientSecret: "[secret]" }));
   });
+
+  test.each(["examples/team-registry/index.ts", "examples/aks-pull/index.ts"])(
+    "the example %s plans offline with no mandatory violation",
+    (program) => {
+      const result = plan("--program", program, "--format", "json");
+      expect(result.stderr).toBe("");
+      expect(result.status).toBe(0);
+      expect(JSON.parse(result.stdout).resources.length).toBeGreaterThan(0);
+    },
+  );
 
   test("same input, same bytes", () => {
     const first = plan("--stack", "prod", "--format", "json");

@@ -30,12 +30,13 @@ const premium = (inputs: Record<string, unknown> = {}) => resource(REGISTRY, { s
 
 /** The messages one policy reports for these resources. */
 async function violations(policy: AcrPolicy, resources: PlannedResource[], outputs?: Record<string, unknown>): Promise<string[]> {
-  const found = await evaluatePolicies(resources, {
-    production: false,
-    policies: [policy],
-    outputs,
-    stackUrn: outputs ? `${STACK}::pulumi:pulumi:Stack::acr-infra-test` : undefined,
-  });
+  // The stack's outputs are the props of its root resource.
+  const stack = resource(
+    "pulumi:pulumi:Stack",
+    {},
+    { urn: `${STACK}::pulumi:pulumi:Stack::acr-infra-test`, name: "acr-infra-test", custom: false },
+  );
+  const found = await evaluatePolicies(outputs ? [stack, ...resources] : resources, { production: false, policies: [policy], outputs });
   return found.map((v) => v.message);
 }
 

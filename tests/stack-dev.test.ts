@@ -8,7 +8,7 @@ beforeAll(async () => {
 });
 
 test("dev declares the whole setup under one component", () => {
-  const children = run.resources.filter((r) => r.type !== T.component);
+  const children = run.resources.filter((r) => r.type !== T.component && r.type !== T.stack);
   for (const type of [
     T.resourceGroup,
     T.registry,

@@ -21,6 +21,7 @@ export function ofType(run: ProgramRun, type: string): PlannedResource[] {
 }
 
 export const T = {
+  stack: "pulumi:pulumi:Stack",
   component: "acr-infra:index:ContainerRegistry",
   resourceGroup: "azure-native:resources:ResourceGroup",
   registry: "azure-native:containerregistry:Registry",
