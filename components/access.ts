@@ -26,7 +26,7 @@ export function createWebhooks(
           status: webhook.enabled ? "enabled" : "disabled",
           tags: ctx.tags,
         },
-        { parent: ctx.parent },
+        { parent: ctx.parent, additionalSecretOutputs: ["serviceUri"] },
       ),
   );
 }
@@ -58,7 +58,8 @@ export function createScopeMaps(
           status: token.enabled ? "enabled" : "disabled",
           credentials: { passwords: [{ name: "password1" }] },
         },
-        { parent: ctx.parent },
+        // Azure returns the generated password in the token's credentials: keep them secret in state.
+        { parent: ctx.parent, additionalSecretOutputs: ["credentials"] },
       );
       passwords[token.name] = created.credentials.apply((c) => c?.passwords?.find((p) => p.name === "password1")?.value ?? "");
     }

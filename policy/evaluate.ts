@@ -108,7 +108,7 @@ function policyResources(resources: readonly PlannedResource[], options: Evaluat
         ignoreChanges: [],
         aliases: [],
         customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-        additionalSecretOutputs: [],
+        additionalSecretOutputs: r.additionalSecretOutputs,
         parent: r.parent ?? undefined,
       },
       dependencies: [],

@@ -295,6 +295,28 @@ function plainCredentials(value: unknown, path = ""): string[] {
   });
 }
 
+/** Outputs through which Azure or Entra ID hand back a credential, by resource type. */
+const CREDENTIAL_OUTPUTS: Record<string, string[]> = {
+  "azure-native:containerregistry:Token": ["credentials"],
+  "azuread:index/applicationPassword:ApplicationPassword": ["value"],
+  "azuread:index/servicePrincipalPassword:ServicePrincipalPassword": ["value"],
+  "azure-native:containerregistry:Webhook": ["serviceUri"],
+};
+
+export const credentialOutputsSecret: AcrPolicy = {
+  name: "credential-outputs-secret",
+  description: "Resources that return a credential (token passwords, client secrets, webhook URIs) keep it secret in state.",
+  enforcementLevel: "mandatory",
+  productionEnforcementLevel: "mandatory",
+  inPolicyPack: true,
+  validateResource: (args, report) => {
+    const missing = (CREDENTIAL_OUTPUTS[args.type] ?? []).filter((output) => !args.opts.additionalSecretOutputs.includes(output));
+    if (missing.length > 0) {
+      report(`${missing.join(", ")} would be stored in state as plain text: add additionalSecretOutputs: ${JSON.stringify(missing)}.`);
+    }
+  },
+};
+
 /** Every rule, in the order the plan reports them. */
 export const policies: readonly AcrPolicy[] = [
   adminUserDisabled,
@@ -313,4 +335,5 @@ export const policies: readonly AcrPolicy[] = [
   webhooksUseHttps,
   leastPrivilegeRoles,
   secretsOnlyAsSecrets,
+  credentialOutputsSecret,
 ];

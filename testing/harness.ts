@@ -29,6 +29,8 @@ export interface PlannedResource {
   inputs: Record<string, unknown>;
   /** For each input property, the URNs of the resources its value comes from. */
   propertyDependencies: Record<string, string[]>;
+  /** Output properties the engine is told to keep secret in state. */
+  additionalSecretOutputs: string[];
 }
 
 export interface ProgramRun {
@@ -63,6 +65,7 @@ interface RegisterRequest {
   getCustom(): boolean;
   getProtect(): boolean | undefined;
   getDependenciesList(): string[];
+  getAdditionalsecretoutputsList(): string[];
   getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -169,6 +172,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     protect: request.getProtect() ?? false,
     inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
     propertyDependencies: propertyDependencies(request),
+    additionalSecretOutputs: [...request.getAdditionalsecretoutputsList()].sort(),
   }));
   monitor.readResource = recording(monitor.readResource.bind(monitor), (request: ReadRequest) => ({
     ...common(request),
@@ -176,6 +180,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     protect: false,
     inputs: plainValue(request.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
     propertyDependencies: {},
+    additionalSecretOutputs: [],
   }));
 
   // As `pulumi up` does: the program runs inside the root stack resource, its exports the stack's

@@ -106,6 +106,7 @@ describe("webhooks and scoped tokens", () => {
       serviceUri: "[secret]",
     });
     expect(JSON.stringify(run.resources)).not.toContain("token=abc");
+    expect(webhook.additionalSecretOutputs).toEqual(["serviceUri"]);
   });
 
   test("a scope map with its actions and tokens; token passwords are one secret output", async () => {
@@ -116,7 +117,11 @@ describe("webhooks and scoped tokens", () => {
       ["audit-pull", "disabled"],
       ["partner-pull", "enabled"],
     ]);
-    for (const token of tokens) expect(token.dependsOn).toContain(scopeMap.urn);
+    for (const token of tokens) {
+      expect(token.dependsOn).toContain(scopeMap.urn);
+      // Azure hands the generated password back in the token's credentials: secret in state too.
+      expect(token.additionalSecretOutputs).toEqual(["credentials"]);
+    }
     expect(await pulumi.isSecret(locked.tokenPasswords!)).toBe(true);
     const passwords = (await resolveValue(locked.tokenPasswords, false)) as Record<string, string>;
     expect(Object.keys(passwords).sort()).toEqual(["audit-pull", "partner-pull"]);

@@ -21,6 +21,7 @@ function resource(type: string, inputs: Record<string, unknown>, extra: Partial<
     dependsOn: [],
     inputs,
     propertyDependencies: {},
+    additionalSecretOutputs: [],
     ...extra,
   };
 }
@@ -168,6 +169,12 @@ const cases: Case[] = [
     () => [resource("azure-native:containerregistry:Token", { credentials: { password: "[secret]" } })],
     () => [resource("azure-native:containerregistry:Token", { credentials: { password: "hunter2" } })],
     "credentials.password holds a credential in plain text",
+  ],
+  [
+    rules.credentialOutputsSecret,
+    () => [resource("azure-native:containerregistry:Token", {}, { additionalSecretOutputs: ["credentials"] })],
+    () => [resource("azure-native:containerregistry:Token", {})],
+    'credentials would be stored in state as plain text: add additionalSecretOutputs: ["credentials"]',
   ],
 ];
 
