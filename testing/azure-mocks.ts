@@ -36,9 +36,12 @@ function mockRandomString(seed: string, length: number): string {
   return Array.from({ length }, (_, i) => alphabet[bytes[i % bytes.length] % alphabet.length]).join("");
 }
 
+/** Seeds differ per stack, as random values and autonames do between real stacks. */
+const stackSeed = (seed: string) => `${pulumi.getProject()}/${pulumi.getStack()}/${seed}`;
+
 /** azure-native's autonaming: the logical name plus a random suffix. */
 function autoname(name: string): string {
-  return `${name}${mockRandomString(`autoname:${name}`, 7)}`;
+  return `${name}${mockRandomString(stackSeed(`autoname:${name}`), 7)}`;
 }
 
 type Inputs = Record<string, unknown>;
@@ -128,7 +131,7 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   },
   "random:index/randomString:RandomString": (logicalName, inputs) => ({
     id: logicalName,
-    state: { ...inputs, result: mockRandomString(logicalName, Number(inputs.length ?? 8)) },
+    state: { ...inputs, result: mockRandomString(stackSeed(logicalName), Number(inputs.length ?? 8)) },
   }),
   "random:index/randomUuid:RandomUuid": (logicalName, inputs) => {
     const result = mockGuid(logicalName);
@@ -169,7 +172,7 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
 export function mockAcrInfraStackOutputs(stackName: string): Record<string, string> {
   const stack = stackName.split("/").pop() ?? stackName;
   const registryName = `acrinfra${stack}acr${mockRandomString(`stack:${stackName}`, 8)}`.replace(/[^a-z0-9]/g, "");
-  const resourceGroupName = autoname("acr-rg");
+  const resourceGroupName = `acr-rg${mockRandomString(`stack-rg:${stackName}`, 7)}`;
   return {
     resourceGroupName,
     registryName,
