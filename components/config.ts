@@ -45,6 +45,7 @@ export function containerRegistryFromConfig(name: string, opts?: pulumi.Componen
   try {
     return new ContainerRegistry(name, args, opts);
   } catch (error) {
-    throw error instanceof ValidationError ? error.withPrefix(`${CONFIG_NAMESPACE}:`) : error;
+    // The stack program has one component, configured by the stack: the config key says it all.
+    throw error instanceof ValidationError ? new ValidationError(`${CONFIG_NAMESPACE}:${error.setting}`, error.problem) : error;
   }
 }

@@ -3,6 +3,7 @@ import * as authorization from "@pulumi/azure-native/authorization";
 import * as resources from "@pulumi/azure-native/resources";
 import { ContainerRegistryArgs, ResolvedArgs, resolveArgs } from "./args";
 import { MANAGED_BY_TAG } from "./azure-facts";
+import { ValidationError } from "./validation";
 import { createAuditStorage } from "./audit-storage";
 import { PartContext } from "./context";
 import { nameSuffix, uniqueName } from "./naming";
@@ -11,6 +12,14 @@ import { createPrivateEndpoints } from "./network";
 import { assignRole, createCiPrincipal, createPullIdentity } from "./principal";
 import { createPurgeTasks } from "./purge-task";
 import { createRegistry } from "./registry";
+
+function resolveSettings(name: string, args: ContainerRegistryArgs): ResolvedArgs {
+  try {
+    return resolveArgs(args);
+  } catch (error) {
+    throw error instanceof ValidationError ? error.of(`ContainerRegistry ${JSON.stringify(name)}`) : error;
+  }
+}
 
 /**
  * A complete Azure Container Registry setup: resource group, registry (network, content policies,
@@ -48,7 +57,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: ContainerRegistryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     // Validate before super(): a bad value must stop the program before anything is registered.
-    const settings = resolveArgs(args);
+    const settings = resolveSettings(name, args);
     super("acr-infra:index:ContainerRegistry", name, {}, opts);
     this.settings = settings;
 

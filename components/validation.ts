@@ -10,14 +10,16 @@ export class ValidationError extends pulumi.RunError {
     readonly setting: string,
     /** What is wrong and what is allowed. */
     readonly problem: string,
+    /** Whose setting it is, e.g. `ContainerRegistry "web"`, when a program has several. */
+    readonly subject?: string,
   ) {
-    super(`${setting}: ${problem}`);
+    super(`${subject ? `${subject}: ` : ""}${setting}: ${problem}`);
     this.name = "ValidationError";
   }
 
-  /** The same error, naming the setting as a stack config key (`acr-infra:servicePrincipal.role`). */
-  withPrefix(prefix: string): ValidationError {
-    return new ValidationError(`${prefix}${this.setting}`, this.problem);
+  /** The same error, saying whose setting it is. */
+  of(subject: string): ValidationError {
+    return new ValidationError(this.setting, this.problem, subject);
   }
 }
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ContainerRegistryArgs, ValidationError, containerRegistryFromConfig, resolveArgs } from "../components";
+import { ContainerRegistry, ContainerRegistryArgs, ValidationError, containerRegistryFromConfig, resolveArgs } from "../components";
 import { runProgram } from "../testing";
 
 const GUID = "11111111-2222-3333-4444-555555555555";
@@ -187,6 +187,18 @@ describe("a bad stack config stops the program before any resource is declared",
     const monitor = pulumi.runtime.getMonitor() as unknown as { getRegisteredResources(): Map<string, unknown> };
     expect([...monitor.getRegisteredResources().keys()].filter((urn) => !urn.includes("::pulumi:pulumi:Stack::"))).toEqual([]);
   });
+});
+
+test("used from code, the message says which component the setting belongs to", async () => {
+  let error: unknown;
+  await runProgram({
+    program: () => {
+      new ContainerRegistry("api", { sku: "Premium" });
+      new ContainerRegistry("web", { sku: "Gold" as never });
+    },
+  }).catch((e) => (error = e));
+  expect(error).toBeInstanceOf(ValidationError);
+  expect((error as Error).message).toBe('ContainerRegistry "web": sku: "Gold" is not allowed: use Basic, Standard or Premium');
 });
 
 describe("production features: SKU gates and combinations Azure refuses", () => {
