@@ -19,7 +19,6 @@ const outputs = {
   pullIdentityId: acr.pullIdentityId,
   pullIdentityClientId: acr.pullIdentityClientId,
   pullIdentityPrincipalId: acr.pullIdentityPrincipalId,
-  tokenPasswords: acr.tokenPasswords,
 };
 
 // Outputs the settings do not produce are left out: exported as undefined, Pulumi would warn about

@@ -32,39 +32,37 @@ export function createWebhooks(
 }
 
 /**
- * Repository-scoped access: a scope map per entry and its tokens, each token with one password.
- * Returns the token passwords by token name, as one secret.
+ * Repository-scoped access: a scope map per entry and its tokens. Azure hands out a token's
+ * passwords only through the registry's generateCredentials action, once, which no provider
+ * resource calls; a token's owner generates them (`az acr token credential generate`).
  */
 export function createScopeMaps(
   ctx: PartContext,
   registryName: pulumi.Input<string>,
   scopeMaps: ResolvedArgs["scopeMaps"],
-): pulumi.Output<Record<string, string>> | undefined {
-  const passwords: Record<string, pulumi.Output<string>> = {};
-  for (const scopeMap of scopeMaps) {
+): containerregistry.Token[] {
+  return scopeMaps.flatMap((scopeMap) => {
     const map = new containerregistry.ScopeMap(
       `${ctx.name}-scope-${scopeMap.name.toLowerCase()}`,
       { registryName, resourceGroupName: ctx.resourceGroupName, scopeMapName: scopeMap.name, actions: scopeMap.actions },
       { parent: ctx.parent },
     );
-    for (const token of scopeMap.tokens) {
-      const created = new containerregistry.Token(
-        `${ctx.name}-token-${token.name.toLowerCase()}`,
-        {
-          registryName,
-          resourceGroupName: ctx.resourceGroupName,
-          tokenName: token.name,
-          scopeMapId: map.id,
-          status: token.enabled ? "enabled" : "disabled",
-          credentials: { passwords: [{ name: "password1" }] },
-        },
-        // Azure returns the generated password in the token's credentials: keep them secret in state.
-        { parent: ctx.parent, additionalSecretOutputs: ["credentials"] },
-      );
-      passwords[token.name] = created.credentials.apply((c) => c?.passwords?.find((p) => p.name === "password1")?.value ?? "");
-    }
-  }
-  return Object.keys(passwords).length === 0 ? undefined : pulumi.secret(pulumi.all(passwords));
+    return scopeMap.tokens.map(
+      (token) =>
+        new containerregistry.Token(
+          `${ctx.name}-token-${token.name.toLowerCase()}`,
+          {
+            registryName,
+            resourceGroupName: ctx.resourceGroupName,
+            tokenName: token.name,
+            scopeMapId: map.id,
+            status: token.enabled ? "enabled" : "disabled",
+          },
+          // Password metadata, and any password generated later, come back in credentials.
+          { parent: ctx.parent, additionalSecretOutputs: ["credentials"] },
+        ),
+    );
+  });
 }
 
 /** CanNotDelete locks: the resources can change but not be deleted, by anyone, until the lock goes. */

@@ -75,6 +75,8 @@ export interface PrivateEndpointArgs {
   subnetId: string;
   /** ARM id of the `privatelink.azurecr.io` private DNS zone to register in; omit when DNS is managed elsewhere. */
   privateDnsZoneId?: string;
+  /** The subnet's region, when it is not the registry's. */
+  location?: string;
 }
 
 /** A read replica of the registry in another region (Premium). */
@@ -177,7 +179,7 @@ export interface ContainerRegistryArgs {
   retentionDays?: number;
   /** Keep deleted artifacts this many days, 1 to 90 (preview); not with retentionDays or replicas. */
   softDeleteDays?: number;
-  /** Hold pushed images in quarantine until a scanner releases them. Default `false`. */
+  /** Hold pushed images in quarantine until a scanner releases them (Premium). Default `false`. */
   quarantine?: boolean;
   /** Allow exporting artifacts. Default `true`, `false` when public network access is Disabled; `false` needs that and Premium. */
   exportEnabled?: boolean;
@@ -207,6 +209,7 @@ const PREMIUM_ONLY: ReadonlyArray<[setting: string, inUse: (args: ResolvedArgs) 
   ["replicas", (a) => a.replicas.length > 0],
   ["retentionDays", (a) => a.retentionDays !== undefined],
   ["dataEndpointEnabled", (a) => a.dataEndpointEnabled],
+  ["quarantine", (a) => a.quarantine],
   ["encryption", (a) => a.encryption],
   ["exportEnabled", (a) => !a.exportEnabled],
 ];
@@ -362,8 +365,43 @@ export function resolveArgs(input: unknown): ResolvedArgs {
   return resolved;
 }
 
-/** Rules that span settings: SKU gates and features Azure will not combine. */
+/** Names that become resource names must be unique, or the deployment fails on a duplicate URN. */
+function requireUnique(setting: string, values: readonly string[], what: string): void {
+  const seen = new Set<string>();
+  for (const value of values) {
+    const key = value.toLowerCase();
+    if (seen.has(key)) throw new ValidationError(setting, `${show(value)} appears twice: each ${what} must be unique (names ignore case)`);
+    seen.add(key);
+  }
+}
+
+/** Rules that span settings: SKU gates, unique names, and features Azure will not combine. */
 function checkCombinations(args: ResolvedArgs): void {
+  requireUnique(
+    "webhooks",
+    args.webhooks.map((w) => w.name),
+    "webhook name",
+  );
+  requireUnique(
+    "scopeMaps",
+    args.scopeMaps.map((m) => m.name),
+    "scope map name",
+  );
+  requireUnique(
+    "scopeMaps",
+    args.scopeMaps.flatMap((m) => m.tokens.map((t) => t.name)),
+    "token name, across all scope maps,",
+  );
+  requireUnique(
+    "replicas",
+    args.replicas.map((r) => r.location),
+    "replica region",
+  );
+  requireUnique(
+    "roleAssignments",
+    args.roleAssignments.flatMap((g) => (typeof g.principalId === "string" ? [`${g.principalId} ${g.role}`] : [])),
+    "principal and role pair",
+  );
   if (args.sku !== "Premium") {
     for (const [setting, inUse] of PREMIUM_ONLY) {
       const value = (args as unknown as Record<string, unknown>)[setting];
@@ -413,7 +451,7 @@ function resolveIpRule(setting: string, value: unknown): string {
 
 function resolvePrivateEndpoint(value: unknown, index: number): PrivateEndpointArgs {
   const setting = `privateEndpoints[${index}]`;
-  const entry = read.object(setting, value, ["subnetId", "privateDnsZoneId"]);
+  const entry = read.object(setting, value, ["subnetId", "privateDnsZoneId", "location"]);
   const subnetId = read.optionalString(
     `${setting}.subnetId`,
     entry.subnetId,
@@ -427,7 +465,8 @@ function resolvePrivateEndpoint(value: unknown, index: number): PrivateEndpointA
     ARM_ID.privateDnsZone,
     "the ARM id of a privatelink.azurecr.io private DNS zone",
   );
-  return privateDnsZoneId ? { subnetId, privateDnsZoneId } : { subnetId };
+  const location = read.optionalString(`${setting}.location`, entry.location, LOCATION.pattern, LOCATION.rule);
+  return { subnetId, ...(privateDnsZoneId ? { privateDnsZoneId } : {}), ...(location ? { location } : {}) };
 }
 
 function resolveReplica(value: unknown, index: number, registryLocation: string | undefined): Required<ReplicaArgs> {
@@ -482,12 +521,12 @@ function resolveIdentity(value: unknown): Required<RegistryIdentityArgs> {
     userAssignedIdentityIds: read
       .array("identity.userAssignedIdentityIds", entry.userAssignedIdentityIds)
       .map((id, i) =>
-        read.optionalString(
+        read.requiredString(
           `identity.userAssignedIdentityIds[${i}]`,
           id,
           ARM_ID.userAssignedIdentity,
           "the ARM id of a user-assigned identity",
-        )!,
+        ),
       ),
   };
 }
@@ -580,13 +619,14 @@ function resolveGitHubSubject(value: unknown): GitHubSubjectArgs {
     );
   }
   const entry = read.object(setting, value, ["repository", ...GITHUB_SUBJECT_KINDS]);
-  const repository = read.optionalString(
+  // Newer repositories put immutable ids in the token's subject (owner@<id>/repository@<id>): the
+  // subject must name them the same way.
+  const repository = read.requiredString(
     `${setting}.repository`,
     entry.repository,
-    /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/,
-    "owner/repository",
+    /^[A-Za-z0-9_.-]+(?:@\d+)?\/[A-Za-z0-9_.-]+(?:@\d+)?$/,
+    "owner/repository, or owner@<id>/repository@<id> as the repository's OIDC subject names it",
   );
-  if (!repository) throw new ValidationError(`${setting}.repository`, "is missing: use owner/repository");
   const given = GITHUB_SUBJECT_KINDS.filter((kind) => entry[kind] !== undefined && entry[kind] !== false);
   if (given.length !== 1) {
     throw new ValidationError(
@@ -650,8 +690,11 @@ function resolvePurgeRule(value: unknown, index: number): Required<PurgeRule> {
   const ago = rule.ago as string;
   checkWith(`${setting}.schedule`, () => validateCron(schedule));
   checkWith(`${setting}.filter`, () => parseFilter(filter));
-  if (filter.includes("'"))
-    throw new ValidationError(`${setting}.filter`, `${show(filter)} is not allowed: a filter cannot contain a single quote`);
+  // The filter is one shell word inside single quotes in a task definition that ACR renders as a
+  // Go template first: no quote, no whitespace, no template braces.
+  if (/['\s]|\{\{/.test(filter)) {
+    throw new ValidationError(`${setting}.filter`, `${show(filter)} is not allowed: a filter cannot contain quotes, spaces or {{`);
+  }
   checkWith(`${setting}.ago`, () => parseDuration(ago));
   return {
     schedule,

@@ -50,8 +50,6 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   readonly pullIdentityId?: pulumi.Output<string>;
   readonly pullIdentityClientId?: pulumi.Output<string>;
   readonly pullIdentityPrincipalId?: pulumi.Output<string>;
-  /** Only with scope map tokens: each token's password by token name; a secret. */
-  readonly tokenPasswords?: pulumi.Output<Record<string, string>>;
   /** The arguments with defaults applied, as the component used them. */
   readonly settings: ResolvedArgs;
 
@@ -79,7 +77,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     createPurgeTasks(ctx, registry.name, settings.purge);
     createPrivateEndpoints(ctx, registry.id, settings.privateEndpoints);
     createWebhooks(ctx, registry.name, settings.webhooks);
-    this.tokenPasswords = createScopeMaps(ctx, registry.name, settings.scopeMaps);
+    createScopeMaps(ctx, registry.name, settings.scopeMaps);
     if (settings.lock) createDeleteLocks(ctx, { registry: registry.id, logs: audit.account.id });
 
     if (settings.servicePrincipal.enabled) {
@@ -124,7 +122,6 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       pullIdentityId: this.pullIdentityId,
       pullIdentityClientId: this.pullIdentityClientId,
       pullIdentityPrincipalId: this.pullIdentityPrincipalId,
-      tokenPasswords: this.tokenPasswords,
     });
   }
 }

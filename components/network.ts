@@ -18,7 +18,8 @@ export function createPrivateEndpoints(
       `${ctx.name}-pe-${index}`,
       {
         resourceGroupName: ctx.resourceGroupName,
-        location: ctx.location,
+        // A private endpoint lives in its subnet's region, which may not be the registry's.
+        location: endpoint.location ?? ctx.location,
         subnet: { id: endpoint.subnetId },
         privateLinkServiceConnections: [{ name: `${ctx.name}-registry`, privateLinkServiceId: registryId, groupIds: ["registry"] }],
         tags: ctx.tags,

@@ -31,7 +31,6 @@ export function assignRole(
   scope: pulumi.Input<string>,
   subscriptionId: pulumi.Input<string>,
   grant: RoleGrant,
-  dependsOn: pulumi.Resource[] = [],
 ): authorization.RoleAssignment {
   return new authorization.RoleAssignment(
     resourceName,
@@ -45,7 +44,7 @@ export function assignRole(
         .apply(([s, principalId]) => roleAssignmentName(s, principalId, grant.role)),
       description: `${grant.role} on the registry, granted by acr-infra`,
     },
-    { parent: ctx.parent, dependsOn },
+    { parent: ctx.parent },
   );
 }
 

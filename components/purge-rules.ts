@@ -111,9 +111,13 @@ export function validateCron(expression: string): void {
   });
 }
 
-/** The `acr purge` command line a rule runs, quoted for the ACR Task's shell. */
+/** The `acr purge` command line a rule runs, the filter quoted for the ACR Task's shell. */
 export function purgeCommand(rule: PurgeRule): string {
-  const parts = [`acr purge --filter '${rule.filter}' --ago ${rule.ago}`];
+  // acr purge anchors the repository regex but matches the tag regex anywhere in the tag; anchor
+  // it here, so that a rule deletes exactly what the image tool's purge (and this README) say.
+  const colon = rule.filter.lastIndexOf(":");
+  const filter = `${rule.filter.slice(0, colon)}:^(?:${rule.filter.slice(colon + 1)})$`;
+  const parts = [`acr purge --filter '${filter}' --ago ${rule.ago}`];
   if (rule.keep) parts.push(`--keep ${rule.keep}`);
   if (rule.untagged) parts.push("--untagged");
   return parts.join(" ");

@@ -8,7 +8,8 @@ export function purgeTaskYaml(rule: PurgeRule): string {
   return [
     "version: v1.1.0",
     "steps:",
-    `  - cmd: ${purgeCommand(rule)}`,
+    // A JSON string is a YAML double-quoted scalar: no filter character can end the value early.
+    `  - cmd: ${JSON.stringify(purgeCommand(rule))}`,
     "    disableWorkingDirectoryOverride: true",
     "    timeout: 3600",
     "",
@@ -34,6 +35,9 @@ export function createPurgeTasks(
           location: ctx.location,
           taskName: `purge-${index}`,
           platform: { os: containerregistry.OS.Linux },
+          // Tasks pass a registry's network rules only with an identity of their own (and the
+          // registry's task bypass: see the acr-purge-tasks-network policy).
+          identity: { type: containerregistry.ResourceIdentityType.SystemAssigned },
           status: containerregistry.TaskStatus.Enabled,
           step: {
             type: "EncodedTask",

@@ -27,11 +27,11 @@ function registryIdentity(args: ResolvedArgs): containerregistry.RegistryArgs["i
 /** The registry's content and access policies; each is set explicitly so the plan and policies see the choice. */
 function registryPolicies(args: ResolvedArgs): containerregistry.RegistryArgs["policies"] {
   return {
-    quarantinePolicy: { status: status(args.quarantine) },
     azureADAuthenticationAsArmPolicy: { status: status(args.armAudienceTokensEnabled) },
-    // Retention and export policies are Premium features: below Premium, Azure's defaults stand.
+    // Quarantine, retention and export policies are Premium features: below Premium, Azure's defaults stand.
     ...(args.sku === "Premium"
       ? {
+          quarantinePolicy: { status: status(args.quarantine) },
           retentionPolicy: args.retentionDays === undefined ? { status: "disabled" } : { status: "enabled", days: args.retentionDays },
           exportPolicy: { status: status(args.exportEnabled) },
         }
@@ -53,11 +53,16 @@ export function createRegistry(ctx: PartContext, args: ResolvedArgs, registryNam
       adminUserEnabled: args.adminUserEnabled,
       anonymousPullEnabled: false,
       publicNetworkAccess: args.publicNetworkAccess,
-      // Network rules exist on Premium only; there, anything not allowed in by an IP rule is denied.
+      // Network rules exist on Premium only.
       ...(premium
         ? {
             networkRuleBypassOptions: args.trustedServicesBypass ? "AzureServices" : "None",
-            networkRuleSet: { defaultAction: "Deny", ipRules: args.ipRules.map((range) => ({ action: "Allow", iPAddressOrRange: range })) },
+            // With an allow list everything else is denied; without one, Deny would shut everyone out
+            // of the public endpoint while it stays Enabled.
+            networkRuleSet: {
+              defaultAction: args.ipRules.length > 0 ? "Deny" : "Allow",
+              ipRules: args.ipRules.map((range) => ({ action: "Allow", iPAddressOrRange: range })),
+            },
             zoneRedundancy: args.zoneRedundancy ? "Enabled" : "Disabled",
             dataEndpointEnabled: args.dataEndpointEnabled,
           }

@@ -75,6 +75,13 @@ export const read = {
     return value;
   },
 
+  /** A string matching a pattern that must be there. */
+  requiredString(setting: string, value: unknown, pattern: RegExp, rule: string): string {
+    const text = read.optionalString(setting, value, pattern, rule);
+    if (text === undefined) throw new ValidationError(setting, `is missing: use ${rule}`);
+    return text;
+  },
+
   /**
    * A plain object whose keys must all be known: a misspelt key is an error, not silently ignored.
    * `setting` is "" for the top level (the component args themselves).

@@ -3,6 +3,7 @@ import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as storage from "@pulumi/azure-native/storage";
 import { EnforcementLevel, PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
 import { PRIVILEGED_ROLES, REGISTRY_AUDIT_LOG_CATEGORIES, ROLE_DEFINITION_IDS } from "../components/azure-facts";
+import { SECRET_MASK } from "./secret-mask";
 
 /**
  * A security rule for registries, as a @pulumi/policy object plus how strict it is on production
@@ -20,10 +21,10 @@ export type AcrPolicy = (ResourceValidationPolicy | StackValidationPolicy) & {
   inPolicyPack: boolean;
 };
 
-const SECRET_MASK = "[secret]";
 const REGISTRY = "azure-native:containerregistry:Registry";
 const REPLICATION = "azure-native:containerregistry:Replication";
 const DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting";
+const TASK = "azure-native:containerregistry:Task";
 
 /** Rules for Premium-only features do not apply to a Basic or Standard registry (the SKU rule covers that choice). */
 const premiumOnly = (sku: { name?: unknown } | undefined, args: { notApplicable(reason?: string): never }) => {
@@ -88,11 +89,12 @@ export const skuStandardOrPremium: AcrPolicy = {
 
 export const quarantineEnabled: AcrPolicy = {
   name: "acr-quarantine-enabled",
-  description: "The quarantine policy is on (CKV_AZURE_166). Advisory: it holds every pushed image until a scanner releases it.",
+  description: "The quarantine policy is on (CKV_AZURE_166; Premium). Advisory: it holds every pushed image until a scanner releases it.",
   enforcementLevel: "advisory",
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, _, report) => {
+  validateResource: validateResourceOfType(containerregistry.Registry, (registry, args, report) => {
+    premiumOnly(registry.sku, args);
     if (!isEnabled(registry.policies?.quarantinePolicy?.status))
       report("The quarantine policy is off: set quarantine: true once a scanner releases quarantined images.");
   }),
@@ -295,6 +297,31 @@ function plainCredentials(value: unknown, path = ""): string[] {
   });
 }
 
+/** A registry closed to the public internet, or open to an allow list only. */
+const networkRestrictedRegistry = (registry: PolicyResource) =>
+  isDisabled(registry.props.publicNetworkAccess) ||
+  (registry.props.networkRuleSet as { defaultAction?: string } | undefined)?.defaultAction === "Deny";
+
+export const purgeTasksReachRegistry: AcrPolicy = {
+  name: "acr-purge-tasks-network",
+  description:
+    "ACR Tasks (the scheduled purge) reach a network-restricted registry only when the registry lets tasks bypass its network rules (networkRuleBypassAllowedForTasks) and the task has its own identity.",
+  enforcementLevel: "advisory",
+  productionEnforcementLevel: "advisory",
+  inPolicyPack: true,
+  validateStack: (args, report) => {
+    for (const registry of args.resources.filter((r) => r.type === REGISTRY && networkRestrictedRegistry(r))) {
+      if (referencing(args.resources, registry, TASK, "registryName").length === 0) continue;
+      report(
+        `Registry ${registry.name} is network-restricted and has purge tasks: allow tasks through once with ` +
+          "az resource update --ids <registryId> --api-version 2025-04-01 --set properties.networkRuleBypassAllowedForTasks=true " +
+          "(this azure-native API version cannot set it), or the purge fails when it runs.",
+        registry.urn,
+      );
+    }
+  },
+};
+
 /** Outputs through which Azure or Entra ID hand back a credential, by resource type. */
 const CREDENTIAL_OUTPUTS: Record<string, string[]> = {
   "azure-native:containerregistry:Token": ["credentials"],
@@ -334,6 +361,7 @@ export const policies: readonly AcrPolicy[] = [
   storageHardened,
   webhooksUseHttps,
   leastPrivilegeRoles,
+  purgeTasksReachRegistry,
   secretsOnlyAsSecrets,
   credentialOutputsSecret,
 ];

@@ -101,16 +101,7 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   "azure-native:containerregistry:Replication": registryChild("replications", "replicationName"),
   "azure-native:containerregistry:Webhook": registryChild("webhooks", "webhookName"),
   "azure-native:containerregistry:ScopeMap": registryChild("scopeMaps", "scopeMapName"),
-  // Azure returns a token's generated passwords when the token is created with password entries.
-  "azure-native:containerregistry:Token": registryChild("tokens", "tokenName", (_, inputs, logicalName) => ({
-    credentials: {
-      passwords: ((inputs.credentials as { passwords?: { name: string }[] } | undefined)?.passwords ?? []).map((p) => ({
-        name: p.name,
-        value: mockSecret(`token:${logicalName}:${p.name}`),
-        creationTime: MOCK_ROTATION_START,
-      })),
-    },
-  })),
+  "azure-native:containerregistry:Token": registryChild("tokens", "tokenName"),
   "azure-native:network:PrivateEndpoint": armResource("Microsoft.Network/privateEndpoints", "privateEndpointName"),
   "azure-native:network:PrivateDnsZoneGroup": armResource(
     (inputs) => `Microsoft.Network/privateEndpoints/${String(inputs.privateEndpointName)}/privateDnsZoneGroups`,

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { SECRET_MASK } from "../policy/secret-mask";
 import { AzureMocks } from "./azure-mocks";
 
 /**
@@ -10,8 +11,7 @@ export function requireProgram(file: string): unknown {
   return require(file) as unknown;
 }
 
-/** How every secret value is shown by the harness, the offline plan and its tests. */
-export const SECRET_MASK = "[secret]";
+export { SECRET_MASK };
 
 /** One resource as the engine would receive it: type, name, options and inputs. */
 export interface PlannedResource {

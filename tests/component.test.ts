@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { load } from "js-yaml";
 import { ContainerRegistry, ROLE_DEFINITION_IDS, purgeCommand } from "../components";
 import { roleAssignmentName } from "../components/principal";
 import { AzureMocks, MOCK_SECRET_PREFIX, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, ProgramRun, resolveValue, runProgram } from "../testing";
@@ -229,13 +230,21 @@ describe("scheduled purge", () => {
     const step = task.inputs.step as { type: string; encodedTaskContent: string; contextPath: string };
     expect(step.type).toBe("EncodedTask");
     expect(step.contextPath).toBe("/dev/null");
-    const yaml = Buffer.from(step.encodedTaskContent, "base64").toString("utf8");
-    expect(yaml).toContain("  - cmd: acr purge --filter 'web/.*:pr-.*' --ago 7d --keep 3 --untagged\n");
+    // Parsed as ACR reads it: one step whose command anchors the tag regex as the image tool does.
+    const definition = load(Buffer.from(step.encodedTaskContent, "base64").toString("utf8")) as {
+      version: string;
+      steps: { cmd: string }[];
+    };
+    expect(definition.version).toBe("v1.1.0");
+    expect(definition.steps).toEqual([
+      expect.objectContaining({ cmd: "acr purge --filter 'web/.*:^(?:pr-.*)$' --ago 7d --keep 3 --untagged", timeout: 3600 }),
+    ]);
     expect(task.inputs.platform).toEqual({ os: "Linux" });
+    expect(task.inputs.identity).toEqual({ type: "SystemAssigned" });
     expect(task.inputs.trigger).toEqual({ timerTriggers: [{ name: "purge-0-timer", schedule: "0 3 * * *", status: "Enabled" }] });
   });
 
   test("the command leaves out keep and untagged when not asked for", () => {
-    expect(purgeCommand({ schedule: "0 3 * * *", filter: "a:b", ago: "1d" })).toBe("acr purge --filter 'a:b' --ago 1d");
+    expect(purgeCommand({ schedule: "0 3 * * *", filter: "a:b", ago: "1d" })).toBe("acr purge --filter 'a:^(?:b)$' --ago 1d");
   });
 });

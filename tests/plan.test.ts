@@ -68,7 +68,7 @@ describe("formats and stacks", () => {
     const result = plan("--stack", "prod");
     expect(result.stdout).toContain("Offline plan of acr-infra/prod");
     expect(result.stdout).toMatch(/├─ azure-native:containerregistry:Registry acr-registry \[protected\]/);
-    expect(result.stdout).toContain("step.command: acr purge --filter '.*:pr-.*' --ago 30d --keep 10 --untagged");
+    expect(result.stdout).toContain("step.command: acr purge --filter '.*:^(?:pr-.*)$' --ago 30d --keep 10 --untagged");
     expect(result.stdout).toMatch(/\nOutputs:\n[\s\S]*\nPolicies: /);
   });
 

@@ -66,6 +66,12 @@ function replicated(zone: string, replicaZone?: string): PlannedResource[] {
   ];
 }
 
+/** A registry and a purge task on it. */
+function withTask(registryInputs: Record<string, unknown>): PlannedResource[] {
+  const registry = premium(registryInputs);
+  return [registry, resource("azure-native:containerregistry:Task", {}, { propertyDependencies: { registryName: [registry.urn] } })];
+}
+
 const AUDIT_LOGS = [
   { category: "ContainerRegistryLoginEvents", enabled: true },
   { category: "ContainerRegistryRepositoryEvents", enabled: true },
@@ -169,6 +175,12 @@ const cases: Case[] = [
     () => [resource("azure-native:containerregistry:Token", { credentials: { password: "[secret]" } })],
     () => [resource("azure-native:containerregistry:Token", { credentials: { password: "hunter2" } })],
     "credentials.password holds a credential in plain text",
+  ],
+  [
+    rules.purgeTasksReachRegistry,
+    () => [...withTask({ networkRuleSet: { defaultAction: "Allow" } }), premium({ publicNetworkAccess: "Disabled" })],
+    () => withTask({ networkRuleSet: { defaultAction: "Deny" } }),
+    "is network-restricted and has purge tasks: allow tasks through once",
   ],
   [
     rules.credentialOutputsSecret,

@@ -109,7 +109,17 @@ describe("every setting is checked, with a message naming the setting, the value
     [
       "purge filter quote",
       { purge: [{ schedule: "0 3 * * *", filter: "app:it's", ago: "7d" }] },
-      'purge[0].filter: "app:it\'s" is not allowed: a filter cannot contain a single quote',
+      'purge[0].filter: "app:it\'s" is not allowed: a filter cannot contain quotes, spaces or {{',
+    ],
+    [
+      "purge filter with a space",
+      { purge: [{ schedule: "0 3 * * *", filter: "app: #x", ago: "7d" }] },
+      'purge[0].filter: "app: #x" is not allowed: a filter cannot contain quotes, spaces or {{',
+    ],
+    [
+      "purge filter with template braces",
+      { purge: [{ schedule: "0 3 * * *", filter: "app:{{.Run.ID}}", ago: "7d" }] },
+      'purge[0].filter: "app:{{.Run.ID}}" is not allowed: a filter cannot contain quotes, spaces or {{',
     ],
     [
       "purge age",
@@ -317,6 +327,47 @@ describe("production features: SKU gates and combinations Azure refuses", () => 
       { servicePrincipal: { credential: "certificate" } },
       'servicePrincipal.credential: "certificate" is not allowed: use password or federated',
     ],
+    ["quarantine on Standard", { quarantine: true }, 'quarantine: true needs sku Premium; sku is "Standard"'],
+    [
+      "webhook names that differ only in case",
+      {
+        webhooks: [
+          { name: "deploy1", serviceUri: "https://a.example.com", actions: ["push"] },
+          { name: "Deploy1", serviceUri: "https://b.example.com", actions: ["push"] },
+        ],
+      },
+      'webhooks: "Deploy1" appears twice: each webhook name must be unique (names ignore case)',
+    ],
+    [
+      "one token name in two scope maps",
+      {
+        scopeMaps: [
+          { name: "readers", actions: ["repositories/a/content/read"], tokens: [{ name: "ci-pull" }] },
+          { name: "writers", actions: ["repositories/a/content/write"], tokens: [{ name: "ci-pull" }] },
+        ],
+      },
+      'scopeMaps: "ci-pull" appears twice: each token name, across all scope maps, must be unique',
+    ],
+    [
+      "two replicas in one region",
+      { sku: "Premium", replicas: [{ location: "northeurope" }, { location: "NorthEurope" }] },
+      'replicas: "NorthEurope" appears twice: each replica region must be unique',
+    ],
+    [
+      "the same grant twice",
+      {
+        roleAssignments: [
+          { principalId: GUID, principalType: "User", role: "AcrPull" },
+          { principalId: GUID, principalType: "User", role: "AcrPull" },
+        ],
+      },
+      `roleAssignments: "${GUID} AcrPull" appears twice: each principal and role pair must be unique`,
+    ],
+    [
+      "an empty identity id",
+      { identity: { userAssignedIdentityIds: [""] } },
+      "identity.userAssignedIdentityIds[0]: is missing: use the ARM id of a user-assigned identity",
+    ],
   ])("%s", (_, args, expected) => {
     expect(messageFor(args)).toContain(expected);
   });
@@ -325,6 +376,21 @@ describe("production features: SKU gates and combinations Azure refuses", () => 
     expect(
       messageFor({ webhooks: [{ name: "hook1", serviceUri: "http://example.com/hook?token=s3cr3t", actions: ["push"] }] }),
     ).not.toContain("s3cr3t");
+  });
+
+  test("GitHub repositories may be named by their immutable ids, as newer repositories' OIDC subjects do", () => {
+    expect(
+      messageFor({ servicePrincipal: { credential: "federated", github: { repository: "contoso@1234/app@5678", branch: "main" } } }),
+    ).toBeUndefined();
+  });
+
+  test("a private endpoint may sit in another region than the registry", () => {
+    const resolved = resolveArgs({
+      sku: "Premium",
+      location: "westeurope",
+      privateEndpoints: [{ subnetId: SUBNET, location: "northeurope" }],
+    });
+    expect(resolved.privateEndpoints).toEqual([{ subnetId: SUBNET, location: "northeurope" }]);
   });
 
   test("a federated credential does not check password rotation", () => {

@@ -1,4 +1,5 @@
 import * as path from "path";
+import { load } from "js-yaml";
 import type { PlannedResource } from "../testing/harness";
 import type { Plan } from "./plan";
 
@@ -24,10 +25,10 @@ export function renderJson(plan: Plan): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-/** `acr purge ...` lines of a base64 ACR Task definition, so the plan shows what a task runs. */
+/** The commands of a base64 ACR Task definition (`acr purge ...`), so the plan shows what a task runs. */
 function decodedCommands(encoded: string): string[] {
-  const yamlText = Buffer.from(encoded, "base64").toString("utf8");
-  return [...yamlText.matchAll(/^\s*-\s*cmd:\s*(.+)$/gm)].map((m) => m[1]);
+  const definition = load(Buffer.from(encoded, "base64").toString("utf8")) as { steps?: { cmd?: unknown }[] } | undefined;
+  return (definition?.steps ?? []).flatMap((step) => (typeof step.cmd === "string" ? [step.cmd] : []));
 }
 
 /** Inputs as `path: value` lines: scalars and lists of scalars on one line each. */
