@@ -316,7 +316,8 @@ describe("purge", () => {
   it("notes that untagged manifests cannot be listed", async () => {
     const run = await runCli(["purge", "--filter", "app/web:v.*", "--ago", "1000d", "--untagged"], { env });
     expect(run.code).toBe(0);
-    expect(run.stderr).toContain("--untagged: the OCI Distribution API cannot list manifests without tags");
+    expect(run.stderr).toContain("--untagged: this registry does not serve ACR's API for listing manifests");
+    expect(run.stderr).toContain("the OCI Distribution API cannot list manifests without tags");
     expect(run.stdout).toContain("Nothing to delete.");
   });
 });

@@ -1,5 +1,5 @@
 /** The purge's selection rules, without a registry. */
-import { creationTime, deletionConflict, planPurge, type TagFacts } from "../tools/images/purge";
+import { creationTime, deletionConflict, planPurge, planUntagged, type ManifestFacts, type TagFacts } from "../tools/images/purge";
 
 const NOW = Date.parse("2025-06-01T00:00:00Z");
 const DAY = 86_400_000;
@@ -128,5 +128,52 @@ describe("creationTime", () => {
     expect(creationTime("1980-01-01T00:00:01Z")).toBeUndefined();
     expect(creationTime("not a time")).toBeUndefined();
     expect(creationTime(undefined)).toBeUndefined();
+  });
+});
+
+describe("planUntagged", () => {
+  function manifest(digest: string, ageDays: number | undefined, options: Partial<ManifestFacts> = {}): ManifestFacts {
+    const lastUpdateTime = ageDays === undefined ? undefined : new Date(NOW - ageDays * DAY).toISOString();
+    return { digest, tags: [], lastUpdateTime, deleteEnabled: true, children: [], ...options };
+  }
+  const cutoff = NOW - 30 * DAY;
+  const digests = (plan: ReturnType<typeof planUntagged>): string[] => plan.delete.map((deletion) => deletion.digest);
+
+  it("deletes untagged manifests last updated before the cutoff, oldest first", () => {
+    const plan = planUntagged(
+      [manifest("a", 40), manifest("b", 90), manifest("young", 1), manifest("tagged", 90, { tags: ["v1"] })],
+      cutoff,
+      new Set(),
+    );
+    expect(digests(plan)).toEqual(["b", "a"]);
+    expect(plan.skip).toEqual([]);
+  });
+
+  it("skips locked manifests and those without a time", () => {
+    const plan = planUntagged([manifest("locked", 90, { deleteEnabled: false }), manifest("timeless", undefined)], cutoff, new Set());
+    expect(plan.delete).toEqual([]);
+    expect(plan.skip.map((skipped) => skipped.digest)).toEqual(["locked", "timeless"]);
+  });
+
+  it("keeps what an index that stays lists, through nested untagged indexes", () => {
+    // `young` stays, so the old index it lists stays, and so does that index's image.
+    const manifests = [manifest("young", 1, { children: ["inner"] }), manifest("inner", 90, { children: ["leaf"] }), manifest("leaf", 90)];
+    const plan = planUntagged(manifests, cutoff, new Set());
+    expect(plan.delete).toEqual([]);
+    expect(plan.skip.map((skipped) => skipped.reason)).toEqual([
+      "a multi-platform image that stays lists it (untagged young)",
+      "a multi-platform image that stays lists it (untagged inner)",
+    ]);
+  });
+
+  it("frees what a tagged index the tag purge deletes lists, and deletes an index before its images", () => {
+    const manifests = [
+      manifest("image", 90),
+      manifest("gone", 90, { tags: ["pr-1"], children: ["image"] }),
+      manifest("index", 95, { children: ["image2"] }),
+      manifest("image2", 99),
+    ];
+    expect(digests(planUntagged(manifests, cutoff, new Set(["gone"])))).toEqual(["index", "image", "image2"]);
+    expect(digests(planUntagged(manifests, cutoff, new Set()))).toEqual(["index", "image2"]);
   });
 });

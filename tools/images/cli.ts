@@ -7,8 +7,26 @@ import { readFile } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { parseDuration, parseFilter, type PurgeFilter } from "../../components/purge-rules";
-import { errorLike, errorMessage, RegistryClient, RegistryError, type Credentials, type TaggedImage } from "./client";
-import { deletionConflict, describeConflict, planPurge, type Deletion, type PurgePlan } from "./purge";
+import {
+  errorLike,
+  errorMessage,
+  MEDIA_TYPES,
+  RegistryClient,
+  RegistryError,
+  type AcrManifest,
+  type Credentials,
+  type TaggedImage,
+} from "./client";
+import {
+  deletionConflict,
+  describeConflict,
+  planPurge,
+  planUntagged,
+  type Deletion,
+  type ManifestFacts,
+  type PurgePlan,
+  type UntaggedPlan,
+} from "./purge";
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -53,7 +71,8 @@ const CONNECTION_HELP = `Where and as whom:
 
 Output:
   --json                  print JSON on stdout (prompts and notes go to stderr)
-  --page-size <n>         repositories or tags asked for per request (default 100); all pages are read
+  --page-size <n>         repositories, tags or manifests asked for per request (default 100); all
+                          pages are read
   -h, --help              this help`;
 
 const TOOL_HELP = `Usage: ${TOOL} <command> [options]
@@ -118,15 +137,17 @@ Options:
   --filter <filter>       <repository regex>:<tag regex>, such as 'app/.*:pr-.*'; repeatable
   --ago <duration>        such as 30d, 12h or 1d12h
   --keep <n>              how many of the newest tags that would go stay anyway (default 0)
-  --untagged              also delete manifests no tag points at, where the registry can list them
-                          (the OCI Distribution API cannot, so this only prints a note)
+  --untagged              also delete manifests no tag points at, last updated longer ago than
+                          --ago, in the repositories the filters match. Needs ACR's own API to
+                          list them; on other registries this only prints a note
   --dry-run               print what would go; delete nothing
   --yes                   delete without asking; needed when stdin is not a terminal
 
 Deleting a tag deletes its manifest, and with it every other tag on that manifest. A tag whose
 manifest also carries a tag that stays, or that a multi-platform image that stays lists, is
 skipped and reported. A tag whose image has no creation time (or a placeholder one such as
-1970-01-01, from a reproducible build) is skipped too: its age is unknown.
+1970-01-01, from a reproducible build) is skipped too: its age is unknown. An untagged manifest
+that a multi-platform image which stays lists is skipped as well.
 
 ${CONNECTION_HELP}
 `;
@@ -346,36 +367,56 @@ async function purgeCommand(args: string[], io: CliIo): Promise<number> {
   const client = await connect(values, io);
   const notes = values.json ? io.stderr : io.stdout;
 
-  if (values.untagged) {
-    io.stderr.write(
-      "Note: --untagged: the OCI Distribution API cannot list manifests without tags, so none are looked for. " +
-        "The manifests of the tags purged here are deleted in any case.\n",
-    );
-  }
   const repositories = (await client.listRepositories()).filter((name) => filters.some((filter) => filter.repository.test(name)));
-  const plans: Array<{ repository: string; plan: PurgePlan }> = [];
+  const plans: RepositoryPlan[] = [];
+  let untaggedListable = values.untagged === true;
   for (const repository of repositories) {
     const matches = tagMatcher(filters, repository);
     const tags = await client.describeTags(repository, await client.listTags(repository), matches);
-    plans.push({ repository, plan: planPurge(tags, { matches, cutoff, keep }) });
+    const plan = planPurge(tags, { matches, cutoff, keep });
+    // A registry either serves ACR's API or not: after one "unsupported" the others are not asked.
+    const listing = untaggedListable ? await client.listAcrManifests(repository) : undefined;
+    if (listing === "unsupported") untaggedListable = false;
+    const untagged =
+      listing === undefined || listing === "unsupported" ? undefined : await untaggedPlan(client, repository, listing, tags, plan, cutoff);
+    plans.push({ repository, plan, untagged });
+  }
+  if (values.untagged && !untaggedListable) {
+    io.stderr.write(
+      "Note: --untagged: this registry does not serve ACR's API for listing manifests, and the OCI Distribution API cannot list " +
+        "manifests without tags, so none are looked for. The manifests of the tags purged here are deleted in any case.\n",
+    );
   }
 
-  const targets = plans.flatMap(({ repository, plan }) => plan.delete.map((deletion) => ({ repository, ...deletion })));
-  const tagCount = targets.reduce((sum, target) => sum + target.tags.length, 0);
+  const tagTargets: PurgeTarget[] = plans.flatMap(({ repository, plan }) => plan.delete.map((deletion) => ({ repository, ...deletion })));
+  const untaggedTargets: PurgeTarget[] = plans.flatMap(({ repository, untagged }) =>
+    (untagged?.delete ?? []).map((deletion) => ({ repository, tags: [], ...deletion })),
+  );
+  // Tagged manifests first: an index the tag purge deletes may list untagged manifests that go too.
+  const targets = [...tagTargets, ...untaggedTargets];
+  const tagCount = tagTargets.reduce((sum, target) => sum + target.tags.length, 0);
   const repositoryCount = new Set(targets.map((target) => target.repository)).size;
-  const summary = `${count(tagCount, "tag")} (${count(targets.length, "image")}) in ${count(repositoryCount, "repository", "repositories")}`;
+  const untaggedSummary = untaggedTargets.length > 0 ? ` and ${count(untaggedTargets.length, "untagged manifest")}` : "";
+  const summary =
+    `${count(tagCount, "tag")} (${count(tagTargets.length, "image")})${untaggedSummary} ` +
+    `in ${count(repositoryCount, "repository", "repositories")}`;
   const jsonPlan = {
     dryRun,
     filters: filters.map((filter) => filter.text),
     ago: agoText,
     keep,
     cutoff: new Date(cutoff).toISOString(),
-    repositories: plans.map(({ repository, plan }) => ({ repository, ...plan })),
+    repositories: plans.map(({ repository, plan, untagged }) => ({
+      repository,
+      ...plan,
+      // Present with --untagged only; null where the registry cannot list untagged manifests.
+      ...(values.untagged ? { untagged: untagged ?? null } : {}),
+    })),
   };
 
   if (dryRun) notes.write("Dry run: nothing is deleted.\n");
   if (repositories.length === 0) notes.write(`No repository matches ${filters.map((filter) => filter.text).join(" or ")}.\n`);
-  notes.write(plans.map(({ repository, plan }) => formatPlan(repository, plan)).join(""));
+  notes.write(plans.map(({ repository, plan, untagged }) => formatPlan(repository, plan, untagged)).join(""));
   if (targets.length === 0 || dryRun) {
     notes.write(targets.length === 0 ? "Nothing to delete.\n" : `Would delete ${summary}.\n`);
     if (values.json) writeJson(io, { ...jsonPlan, deleted: [] });
@@ -389,6 +430,44 @@ async function purgeCommand(args: string[], io: CliIo): Promise<number> {
   notes.write(`Deleted ${summary}.\n`);
   if (values.json) writeJson(io, { ...jsonPlan, deleted });
   return 0;
+}
+
+interface RepositoryPlan {
+  repository: string;
+  plan: PurgePlan;
+  /** With --untagged where the registry can list untagged manifests. */
+  untagged?: UntaggedPlan;
+}
+
+type PurgeTarget = DeleteTarget & ({ created: string } | { lastUpdateTime: string });
+
+const INDEX_MEDIA_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList]);
+
+/**
+ * Which untagged manifests of a repository go. Indexes that stay must keep what they list, so
+ * the children of every index are needed: tagged ones are known from the tag purge, untagged ones
+ * are read here (only those ACR says are indexes, or does not say what they are).
+ */
+async function untaggedPlan(
+  client: RegistryClient,
+  repository: string,
+  listing: readonly AcrManifest[],
+  tags: readonly TaggedImage[],
+  plan: PurgePlan,
+  cutoff: number,
+): Promise<UntaggedPlan> {
+  const tagged = new Map(tags.map((image) => [image.digest, image.children]));
+  const facts: ManifestFacts[] = await Promise.all(
+    listing.map(async (manifest) => {
+      let children = tagged.get(manifest.digest);
+      if (children === undefined) {
+        const mayBeIndex = manifest.mediaType === undefined || INDEX_MEDIA_TYPES.has(manifest.mediaType);
+        children = mayBeIndex ? (await client.describe(repository, manifest.digest, false)).children : [];
+      }
+      return { ...manifest, children };
+    }),
+  );
+  return planUntagged(facts, cutoff, new Set(plan.delete.map((deletion) => deletion.digest)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -578,15 +657,20 @@ function describeTarget(target: DeleteTarget): string {
 // ---------------------------------------------------------------------------------------------
 // Output
 
-function formatPlan(repository: string, plan: PurgePlan): string {
-  if (plan.delete.length + plan.keep.length + plan.skip.length === 0) return "";
+function formatPlan(repository: string, plan: PurgePlan, untagged?: UntaggedPlan): string {
   const rows = [
     ...plan.delete.map((deletion: Deletion) => ["delete", deletion.tags.join(", "), `${deletion.digest}  created ${deletion.created}`]),
+    ...(untagged?.delete ?? []).map((deletion) => ["delete", UNTAGGED, `${deletion.digest}  last updated ${deletion.lastUpdateTime}`]),
     ...plan.keep.map((kept) => ["keep", kept.tag, kept.reason]),
     ...plan.skip.map((skipped) => ["skip", skipped.tag, skipped.reason]),
+    ...(untagged?.skip ?? []).map((skipped) => ["skip", UNTAGGED, `${skipped.digest}  ${skipped.reason}`]),
   ];
+  if (rows.length === 0) return "";
   return `${repository}\n${table(rows, "  ")}`;
 }
+
+/** Stands in the tag column of a purge plan for a manifest without tags. */
+const UNTAGGED = "<untagged>";
 
 function newestFirst(images: TaggedImage[]): TaggedImage[] {
   return [...images].sort((a, b) => (b.created ?? "").localeCompare(a.created ?? "") || a.tag.localeCompare(b.tag));

@@ -109,6 +109,19 @@ export interface TaggedImage extends ImageDetails {
   tag: string;
 }
 
+/** A manifest as ACR's own API lists it (`GET /acr/v1/<repository>/_manifests`). */
+export interface AcrManifest {
+  digest: string;
+  mediaType?: string;
+  /** Empty when no tag points at the manifest (ACR then leaves the field out). */
+  tags: string[];
+  createdTime?: string;
+  /** When the manifest was last pushed or changed; `acr purge` ages untagged manifests by it. */
+  lastUpdateTime?: string;
+  /** False when the manifest is locked against deletion (`changeableAttributes.deleteEnabled`). */
+  deleteEnabled: boolean;
+}
+
 type AuthScheme = { kind: "none" } | { kind: "basic" } | { kind: "bearer"; realm: URL; service?: string };
 
 interface Challenge {
@@ -154,17 +167,37 @@ export class RegistryClient {
 
   /** Repository names, all pages. */
   async listRepositories(): Promise<string[]> {
-    return this.collectPages(`/v2/_catalog?n=${this.pageSize}`, CATALOG_SCOPE, "repositories", {
+    return this.collectPages(`/v2/_catalog?n=${this.pageSize}`, CATALOG_SCOPE, stringsIn("repositories"), {
       action: "list repositories",
     });
   }
 
   /** Tag names of a repository, all pages. */
   async listTags(repository: string): Promise<string[]> {
-    return this.collectPages(`/v2/${repository}/tags/list?n=${this.pageSize}`, repositoryScope(repository, "pull"), "tags", {
+    return this.collectPages(`/v2/${repository}/tags/list?n=${this.pageSize}`, repositoryScope(repository, "pull"), stringsIn("tags"), {
       action: `list the tags of ${repository}`,
       notFound: `repository ${repository} not found`,
     });
+  }
+
+  /**
+   * Every manifest of a repository, tagged or not, through ACR's own API, all pages; "unsupported"
+   * when the registry does not serve that API (the OCI Distribution API has no way to list
+   * untagged manifests, so callers fall back to not looking for them).
+   */
+  async listAcrManifests(repository: string): Promise<AcrManifest[] | "unsupported"> {
+    // ACR's SDKs send the repository as one escaped path segment (library%2Fhello-world).
+    const first = `/acr/v1/${encodeURIComponent(repository)}/_manifests?n=${this.pageSize}`;
+    try {
+      return await this.collectPages(first, repositoryScope(repository, "metadata_read"), readAcrManifests, {
+        action: `list the manifests of ${repository}`,
+        notFound: `repository ${repository} not found`,
+        missingApi: true,
+      });
+    } catch (error) {
+      if (error instanceof RegistryError && error.kind === "unsupported" && error.status === 404) return "unsupported";
+      throw error;
+    }
   }
 
   /** A manifest by tag or digest. */
@@ -392,11 +425,18 @@ export class RegistryClient {
     return new RegistryError(`${this.origin} refused the credentials of user ${this.credentials.username}${detail}`, "unauthorized", 401);
   }
 
-  /** Turns an error response into a RegistryError that says what was being done. */
-  private async failure(response: Response, context: { action: string; notFound?: string }): Promise<RegistryError> {
+  /**
+   * Turns an error response into a RegistryError that says what was being done. With `missingApi`,
+   * a 404 that is not a registry error (no `errors` body, as a plain router answers an unknown
+   * path) means the path itself is not served, and becomes "unsupported".
+   */
+  private async failure(response: Response, context: PageContext): Promise<RegistryError> {
     const errors = await readErrors(response);
     const codes = new Set(errors.map((error) => error.code));
     const detail = describeErrors(errors) || `HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ""}`;
+    if (context.missingApi && response.status === 404 && errors.length === 0) {
+      return new RegistryError(`${this.origin} cannot ${context.action}: it does not serve that API`, "unsupported", 404);
+    }
     if (response.status === 404 || codes.has("NAME_UNKNOWN") || codes.has("MANIFEST_UNKNOWN") || codes.has("BLOB_UNKNOWN")) {
       const message = context.notFound ? `${context.notFound} (${detail})` : `cannot ${context.action}: ${detail}`;
       return new RegistryError(message, "not-found", response.status);
@@ -424,14 +464,14 @@ export class RegistryClient {
     }
   }
 
-  /** Follows `Link: <…>; rel="next"` to the last page, collecting `key` from each. */
-  private async collectPages(
+  /** Follows `Link: <…>; rel="next"` to the last page, collecting what `read` finds in each. */
+  private async collectPages<T>(
     first: string,
     scope: string,
-    key: "repositories" | "tags",
-    context: { action: string; notFound?: string },
-  ): Promise<string[]> {
-    const items: string[] = [];
+    read: (page: unknown) => T[] | undefined,
+    context: PageContext,
+  ): Promise<T[]> {
+    const items: T[] = [];
     const seen = new Set<string>();
     let next: string | undefined = first;
     while (next !== undefined) {
@@ -441,12 +481,11 @@ export class RegistryClient {
       seen.add(next);
       const response = await this.request("GET", next, scope);
       if (!response.ok) throw await this.failure(response, context);
-      const page = field(await readJson(response, this.origin), key);
-      // The Distribution registry answers `"tags": null` for a repository whose tags are all gone.
-      if (page !== null && page !== undefined && !(Array.isArray(page) && page.every((item) => typeof item === "string"))) {
+      const page = read(await readJson(response, this.origin));
+      if (page === undefined) {
         throw new RegistryError(`${this.origin} answered a malformed page while trying to ${context.action}`, "protocol");
       }
-      items.push(...(page ?? []));
+      items.push(...page);
       const link = nextLink(response.headers.get("link"));
       next = link === undefined ? undefined : new URL(link, this.base).href;
     }
@@ -505,6 +544,50 @@ export class RegistryClient {
     }
     return normalizeTime(field(await readJson(response, `the config ${digest} of ${repository}`), "created"));
   }
+}
+
+interface PageContext {
+  action: string;
+  notFound?: string;
+  /** Whether a bare 404 means the registry lacks the API rather than the thing asked for. */
+  missingApi?: boolean;
+}
+
+/** Reads the string list under `key` of a catalog or tag list page; undefined when malformed. */
+function stringsIn(key: "repositories" | "tags"): (page: unknown) => string[] | undefined {
+  return (page) => {
+    const items = field(page, key);
+    // The Distribution registry answers `"tags": null` for a repository whose tags are all gone.
+    if (items === null || items === undefined) return [];
+    return Array.isArray(items) && items.every((item) => typeof item === "string") ? items : undefined;
+  };
+}
+
+/** Reads a page of `GET /acr/v1/<repository>/_manifests`; undefined when malformed. */
+function readAcrManifests(page: unknown): AcrManifest[] | undefined {
+  const entries = field(page, "manifests");
+  if (entries === null || entries === undefined) return [];
+  if (!Array.isArray(entries)) return undefined;
+  const manifests: AcrManifest[] = [];
+  for (const entry of entries) {
+    const digest = field(entry, "digest");
+    const tags = field(entry, "tags") ?? [];
+    if (typeof digest !== "string" || !Array.isArray(tags) || !tags.every((tag) => typeof tag === "string")) return undefined;
+    const text = (key: string): string | undefined => {
+      const value = field(entry, key);
+      return typeof value === "string" ? value : undefined;
+    };
+    manifests.push({
+      digest,
+      mediaType: text("mediaType"),
+      tags,
+      createdTime: text("createdTime"),
+      lastUpdateTime: text("lastUpdateTime"),
+      // Only an explicit false locks a manifest; ACR always sends the attribute, other servers may not.
+      deleteEnabled: field(field(entry, "changeableAttributes"), "deleteEnabled") !== false,
+    });
+  }
+  return manifests;
 }
 
 /** Shows a reference as users write it: `repo:tag` or `repo@digest`. */

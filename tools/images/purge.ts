@@ -10,7 +10,7 @@
  * whose manifest carries a tag that stays, or is part of a multi-platform image that stays, is
  * skipped and reported instead.
  */
-import type { TaggedImage } from "./client";
+import type { AcrManifest, TaggedImage } from "./client";
 
 /** What the purge needs to know of each tag of a repository. */
 export type TagFacts = Pick<TaggedImage, "tag" | "digest" | "created" | "children">;
@@ -143,4 +143,77 @@ export function describeConflict(conflict: Conflict): string {
   return conflict.kind === "tagged"
     ? `its manifest is also tagged ${tags}, which would go with it`
     : `its manifest is part of the multi-platform image tagged ${tags}, which would break`;
+}
+
+/** What the untagged purge needs to know of each manifest ACR lists; `children` for indexes. */
+export type ManifestFacts = Pick<AcrManifest, "digest" | "tags" | "lastUpdateTime" | "deleteEnabled"> & { children: string[] };
+
+/** An untagged manifest to delete. */
+export interface UntaggedDeletion {
+  digest: string;
+  lastUpdateTime: string;
+}
+
+/** An untagged manifest old enough to go that stays, and why. */
+export interface UntaggedRetention {
+  digest: string;
+  reason: string;
+}
+
+export interface UntaggedPlan {
+  delete: UntaggedDeletion[];
+  skip: UntaggedRetention[];
+}
+
+/**
+ * The untagged manifests to delete, as `acr purge --untagged` picks them: no tag, and last
+ * updated before `cutoff`. A manifest that a multi-platform image which stays still lists is
+ * skipped, as deleting it would break that image. Indexes that stay are the tagged ones not in
+ * `goingWithTags` (the manifests the tag purge deletes) and the untagged ones that stay here.
+ */
+export function planUntagged(manifests: readonly ManifestFacts[], cutoff: number, goingWithTags: ReadonlySet<string>): UntaggedPlan {
+  const skip: UntaggedRetention[] = [];
+  const going = new Map<string, UntaggedDeletion>();
+  for (const manifest of manifests) {
+    if (manifest.tags.length > 0 || goingWithTags.has(manifest.digest)) continue;
+    const time = manifest.lastUpdateTime === undefined ? NaN : Date.parse(manifest.lastUpdateTime);
+    if (Number.isNaN(time)) {
+      skip.push({ digest: manifest.digest, reason: "the registry gives no last update time, so its age is unknown" });
+    } else if (time < cutoff) {
+      if (manifest.deleteEnabled) {
+        going.set(manifest.digest, { digest: manifest.digest, lastUpdateTime: new Date(time).toISOString() });
+      } else {
+        skip.push({ digest: manifest.digest, reason: "it is locked against deletion (deleteEnabled false)" });
+      }
+    }
+  }
+  // A skipped untagged index keeps what it lists, which can in turn be an index: repeat until
+  // nothing changes.
+  for (let changed = true; changed;) {
+    changed = false;
+    const staying = manifests.filter((manifest) => !going.has(manifest.digest) && !goingWithTags.has(manifest.digest));
+    for (const digest of going.keys()) {
+      const parents = staying.filter((manifest) => manifest.children.includes(digest));
+      if (parents.length > 0) {
+        going.delete(digest);
+        skip.push({ digest, reason: `a multi-platform image that stays lists it (${parents.map(describeManifest).sort().join(", ")})` });
+        changed = true;
+      }
+    }
+  }
+  // Oldest first, but an index before the manifests it lists, so a purge cut short never leaves
+  // an index pointing at deleted manifests.
+  const listed = new Set(manifests.filter((manifest) => going.has(manifest.digest)).flatMap((manifest) => manifest.children));
+  const deletions = [...going.values()].sort(
+    (a, b) =>
+      Number(listed.has(a.digest)) - Number(listed.has(b.digest)) ||
+      a.lastUpdateTime.localeCompare(b.lastUpdateTime) ||
+      a.digest.localeCompare(b.digest),
+  );
+  skip.sort((a, b) => a.digest.localeCompare(b.digest));
+  return { delete: deletions, skip };
+}
+
+function describeManifest(manifest: ManifestFacts): string {
+  return manifest.tags.length > 0 ? `tagged ${[...manifest.tags].sort().join(", ")}` : `untagged ${manifest.digest}`;
 }

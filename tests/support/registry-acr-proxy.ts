@@ -1,0 +1,167 @@
+/**
+ * Makes a CNCF Distribution registry look like Azure Container Registry to the image tool: a
+ * loopback HTTP server that passes every request through to the registry, and also answers ACR's
+ * own `GET /acr/v1/<repository>/_manifests` (which the Distribution registry lacks) from the
+ * registry's data. The registry cannot list manifests without tags, so the test tells the proxy
+ * which digests it pushed (`track`); each listing includes those the registry still has. Nor does
+ * it keep times, so the test gives each manifest its `lastUpdateTime` (default: when first seen).
+ */
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+
+const MANIFEST_ACCEPT = [
+  "application/vnd.oci.image.manifest.v1+json",
+  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.docker.distribution.manifest.list.v2+json",
+].join(", ");
+const DEFAULT_PAGE_SIZE = 100;
+
+export interface AcrProxy {
+  /** Such as `http://127.0.0.1:40123`: give this to the tool instead of the registry's URL. */
+  url: string;
+  /** Makes a pushed manifest listable once no tag points at it, last updated at `lastUpdateTime`. */
+  track(repository: string, digest: string, lastUpdateTime: Date): void;
+  /** How many `_manifests` pages were served, to show the tool pages. */
+  pagesServed(): number;
+  stop(): Promise<void>;
+}
+
+interface ListedManifest {
+  digest: string;
+  mediaType: string;
+  tags: string[];
+}
+
+export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
+  const upstream = new URL(registryUrl);
+  const tracked = new Map<string, Map<string, Date>>();
+  const firstSeen = new Map<string, Date>();
+  let pages = 0;
+
+  const timeOf = (repository: string, digest: string): Date => {
+    const known = tracked.get(repository)?.get(digest);
+    if (known) return known;
+    const key = `${repository}@${digest}`;
+    const seen = firstSeen.get(key) ?? new Date();
+    firstSeen.set(key, seen);
+    return seen;
+  };
+
+  const listManifests = async (request: IncomingMessage, response: ServerResponse, repository: string): Promise<void> => {
+    // The registry judges the credentials: the request's Authorization goes with every lookup.
+    const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
+    if (request.headers.authorization) headers.authorization = request.headers.authorization;
+    const tagList = await fetch(new URL(`/v2/${repository}/tags/list`, upstream), { headers });
+    if (!tagList.ok) {
+      const challenge = tagList.headers.get("www-authenticate");
+      response.writeHead(tagList.status, {
+        "content-type": "application/json",
+        ...(challenge ? { "www-authenticate": challenge } : {}),
+      });
+      response.end(await tagList.text());
+      return;
+    }
+    const tags = ((await tagList.json()) as { tags: string[] | null }).tags ?? [];
+    const byDigest = new Map<string, ListedManifest>();
+    const lookUp = async (reference: string): Promise<ListedManifest | undefined> => {
+      const answer = await fetch(new URL(`/v2/${repository}/manifests/${reference}`, upstream), { method: "HEAD", headers });
+      const digest = answer.headers.get("docker-content-digest");
+      if (!answer.ok || !digest) return undefined;
+      return { digest, mediaType: answer.headers.get("content-type") ?? "", tags: [] };
+    };
+    for (const tag of tags) {
+      const found = await lookUp(tag);
+      if (!found) continue;
+      const entry = byDigest.get(found.digest) ?? found;
+      entry.tags.push(tag);
+      byDigest.set(found.digest, entry);
+    }
+    for (const digest of tracked.get(repository)?.keys() ?? []) {
+      if (byDigest.has(digest)) continue;
+      // Deleted manifests answer 404 and drop out of the listing.
+      const found = await lookUp(digest);
+      if (found) byDigest.set(digest, found);
+    }
+
+    // ACR pages by digest: `last` is the last digest of the previous page.
+    const url = new URL(request.url ?? "/", "http://proxy");
+    const size = Number(url.searchParams.get("n") ?? DEFAULT_PAGE_SIZE);
+    const last = url.searchParams.get("last") ?? "";
+    const sorted = [...byDigest.values()].sort((a, b) => a.digest.localeCompare(b.digest)).filter((entry) => entry.digest > last);
+    const page = sorted.slice(0, size);
+    const responseHeaders: Record<string, string> = { "content-type": "application/json; charset=utf-8" };
+    if (sorted.length > size) {
+      const next = `/acr/v1/${encodeURIComponent(repository)}/_manifests?last=${encodeURIComponent(page[page.length - 1].digest)}&n=${size}&orderby=`;
+      responseHeaders.link = `<${next}>; rel="next"`;
+    }
+    pages++;
+    response.writeHead(200, responseHeaders);
+    response.end(
+      JSON.stringify({
+        registry: url.host,
+        imageName: repository,
+        manifests: page.map((entry) => {
+          const time = timeOf(repository, entry.digest).toISOString();
+          return {
+            digest: entry.digest,
+            imageSize: 0,
+            createdTime: time,
+            lastUpdateTime: time,
+            mediaType: entry.mediaType,
+            // ACR leaves `tags` out of untagged manifests.
+            ...(entry.tags.length > 0 ? { tags: entry.tags.sort() } : {}),
+            changeableAttributes: { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true },
+          };
+        }),
+      }),
+    );
+  };
+
+  const pass = (request: IncomingMessage, response: ServerResponse): void => {
+    // The Host header stays the proxy's: the registry builds upload Locations from it, so they come back here.
+    const forwarded = httpRequest(
+      { host: upstream.hostname, port: upstream.port, method: request.method, path: request.url, headers: request.headers },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    forwarded.on("error", (error) => {
+      response.writeHead(502, { "content-type": "text/plain" });
+      response.end(String(error));
+    });
+    request.pipe(forwarded);
+  };
+
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? "/", "http://proxy").pathname;
+    const acr = /^\/acr\/v1\/(.+)\/_manifests$/.exec(path);
+    if (acr && request.method === "GET") {
+      listManifests(request, response, decodeURIComponent(acr[1])).catch((error: unknown) => {
+        response.writeHead(500, { "content-type": "text/plain" });
+        response.end(String(error));
+      });
+    } else {
+      pass(request, response);
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const address = server.address();
+  if (address === null || typeof address === "string") throw new Error("ACR proxy has no port");
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    track: (repository, digest, lastUpdateTime) => {
+      const times = tracked.get(repository) ?? new Map<string, Date>();
+      times.set(digest, lastUpdateTime);
+      tracked.set(repository, times);
+    },
+    pagesServed: () => pages,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
