@@ -6,7 +6,7 @@ export function alphanumeric(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]/g, "");
 }
 
-export const NAME_SUFFIX_LENGTH = 8;
+const NAME_SUFFIX_LENGTH = 8;
 
 /**
  * A random suffix for the globally unique names (registry, storage account). Kept in state by

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { load } from "js-yaml";
 import { ContainerRegistry, ROLE_DEFINITION_IDS, purgeCommand } from "../components";
+import { STORAGE_ACCOUNT_NAME } from "../components/azure-facts";
 import { roleAssignmentName } from "../components/principal";
 import { AzureMocks, MOCK_SECRET_PREFIX, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, ProgramRun, resolveValue, runProgram } from "../testing";
 import { T } from "./support/stacks";
@@ -146,7 +147,7 @@ describe("audit-log storage", () => {
       encryption: { requireInfrastructureEncryption: true },
       networkRuleSet: { defaultAction: "Deny", bypass: "AzureServices" },
     });
-    expect(find("web", T.storageAccount).inputs.accountName).toMatch(/^[a-z0-9]{3,24}$/);
+    expect(find("web", T.storageAccount).inputs.accountName).toMatch(STORAGE_ACCOUNT_NAME.pattern);
   });
 
   test("the registry's login and repository events and metrics go to that account", async () => {
