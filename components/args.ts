@@ -325,6 +325,7 @@ export function resolveArgs(input: unknown): ResolvedArgs {
     // Verified-module default, stricter: once private endpoints exist and no IP is allowed in, close the public door.
     privateEndpoints.length > 0 && ipRules.length === 0 ? "Disabled" : "Enabled",
   );
+  const encryption = resolveEncryption(args.encryption);
   const resolved: ResolvedArgs = {
     registryName: read.optionalString("registryName", args.registryName, REGISTRY_NAME.pattern, REGISTRY_NAME.rule),
     resourceGroupName: read.optionalString(
@@ -354,8 +355,8 @@ export function resolveArgs(input: unknown): ResolvedArgs {
     exportEnabled: read.boolean("exportEnabled", args.exportEnabled, publicNetworkAccess === "Enabled"),
     dataEndpointEnabled: read.boolean("dataEndpointEnabled", args.dataEndpointEnabled, DEFAULTS.dataEndpointEnabled),
     armAudienceTokensEnabled: read.boolean("armAudienceTokensEnabled", args.armAudienceTokensEnabled, DEFAULTS.armAudienceTokensEnabled),
-    encryption: resolveEncryption(args.encryption),
-    identity: resolveIdentity(args.identity),
+    encryption,
+    identity: resolveIdentity(args.identity, encryption),
     lock: read.boolean("lock", args.lock, DEFAULTS.lock),
     webhooks: read.array("webhooks", args.webhooks).map(resolveWebhook),
     scopeMaps: read.array("scopeMaps", args.scopeMaps).map(resolveScopeMap),
@@ -432,13 +433,6 @@ function checkCombinations(args: ResolvedArgs): void {
       `${args.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`,
     );
   }
-  if (
-    args.encryption &&
-    !args.identity.userAssignedIdentityIds.some((id) => id.toLowerCase() === args.encryption!.identityId.toLowerCase())
-  ) {
-    // The key's identity must be on the registry: add it rather than make users say it twice.
-    args.identity.userAssignedIdentityIds.push(args.encryption.identityId);
-  }
 }
 
 function resolveIpRule(setting: string, value: unknown): string {
@@ -514,21 +508,22 @@ function resolveEncryption(value: unknown): EncryptionArgs | undefined {
   return { keyVaultKeyId, identityId, identityClientId };
 }
 
-function resolveIdentity(value: unknown): Required<RegistryIdentityArgs> {
+/** The registry's identities; a customer-managed key's identity is added rather than asked for twice. */
+function resolveIdentity(value: unknown, encryption: EncryptionArgs | undefined): Required<RegistryIdentityArgs> {
   const entry = read.object("identity", value, ["systemAssigned", "userAssignedIdentityIds"]);
-  return {
-    systemAssigned: read.boolean("identity.systemAssigned", entry.systemAssigned, false),
-    userAssignedIdentityIds: read
-      .array("identity.userAssignedIdentityIds", entry.userAssignedIdentityIds)
-      .map((id, i) =>
-        read.requiredString(
-          `identity.userAssignedIdentityIds[${i}]`,
-          id,
-          ARM_ID.userAssignedIdentity,
-          "the ARM id of a user-assigned identity",
-        ),
+  const ids = read
+    .array("identity.userAssignedIdentityIds", entry.userAssignedIdentityIds)
+    .map((id, i) =>
+      read.requiredString(
+        `identity.userAssignedIdentityIds[${i}]`,
+        id,
+        ARM_ID.userAssignedIdentity,
+        "the ARM id of a user-assigned identity",
       ),
-  };
+    );
+  const keyIdentity = encryption?.identityId;
+  const withKey = keyIdentity && !ids.some((id) => id.toLowerCase() === keyIdentity.toLowerCase()) ? [...ids, keyIdentity] : ids;
+  return { systemAssigned: read.boolean("identity.systemAssigned", entry.systemAssigned, false), userAssignedIdentityIds: withKey };
 }
 
 function resolveWebhook(value: unknown, index: number): ResolvedArgs["webhooks"][number] {

@@ -7,13 +7,10 @@
  * it keep times, so the test gives each manifest its `lastUpdateTime` (default: when first seen).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
+import { MEDIA_TYPES } from "../../tools/images/client";
+import { listenOnLoopback } from "./registry-server";
 
-const MANIFEST_ACCEPT = [
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.oci.image.index.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-].join(", ");
+const MANIFEST_ACCEPT = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifest, MEDIA_TYPES.dockerList].join(", ");
 const DEFAULT_PAGE_SIZE = 100;
 
 export interface AcrProxy {
@@ -145,14 +142,9 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
       pass(request, response);
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", resolve);
-  });
-  const address = server.address();
-  if (address === null || typeof address === "string") throw new Error("ACR proxy has no port");
+  const port = await listenOnLoopback(server);
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://127.0.0.1:${port}`,
     track: (repository, digest, lastUpdateTime) => {
       const times = tracked.get(repository) ?? new Map<string, Date>();
       times.set(digest, lastUpdateTime);

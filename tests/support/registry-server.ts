@@ -5,19 +5,18 @@
 import { execFile, spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import type { Credentials } from "../../tools/images/client";
 
 const REGISTRY_BINARY = "/usr/bin/docker-registry";
 const START_TIMEOUT_MS = 15_000;
 const STOP_TIMEOUT_MS = 5_000;
 
-export interface RegistryUser {
-  username: string;
-  password: string;
-}
+/** A user of the test registry: the same shape as the image tool's credentials. */
+export type RegistryUser = Credentials;
 
 /** Token authentication as in the registry's `auth.token` settings (the flow ACR uses). */
 export interface TokenAuth {
@@ -132,17 +131,23 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
-/** A port nothing listens on right now, from the kernel. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
+/** Starts a server on a free loopback port and returns the port. */
+export async function listenOnLoopback(server: Pick<Server, "once" | "listen" | "address">): Promise<number> {
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", resolve);
   });
   const address = server.address();
-  await new Promise((resolve) => server.close(resolve));
   if (address === null || typeof address === "string") throw new Error("no port from the kernel");
   return address.port;
+}
+
+/** A port nothing listens on right now, from the kernel. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  const port = await listenOnLoopback(server);
+  await new Promise((resolve) => server.close(resolve));
+  return port;
 }
 
 async function writeAuthConfig(directory: string, auth: RegistryServerOptions["auth"]): Promise<string> {

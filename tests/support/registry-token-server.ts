@@ -11,7 +11,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { TokenAuth } from "./registry-server";
+import { listenOnLoopback, type TokenAuth } from "./registry-server";
 
 export interface TokenUser {
   username: string;
@@ -62,14 +62,9 @@ export async function startTokenServer(users: readonly TokenUser[]): Promise<Tok
       const token = answer(request, response, users, key, certificate);
       if (token) issued++;
     });
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", resolve);
-    });
-    const address = server.address();
-    if (address === null || typeof address === "string") throw new Error("token server has no port");
+    const port = await listenOnLoopback(server);
     return {
-      auth: { realm: `http://127.0.0.1:${address.port}/token`, service: SERVICE, issuer: ISSUER, rootCertBundle: certFile },
+      auth: { realm: `http://127.0.0.1:${port}/token`, service: SERVICE, issuer: ISSUER, rootCertBundle: certFile },
       issued: () => issued,
       stop: async () => {
         server.closeAllConnections();
