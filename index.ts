@@ -16,6 +16,8 @@ const outputs = {
   servicePrincipalClientId: acr.servicePrincipalClientId,
   servicePrincipalObjectId: acr.servicePrincipalObjectId,
   servicePrincipalClientSecret: acr.servicePrincipalClientSecret,
+  servicePrincipalClientSecretExpiresAt: acr.servicePrincipalClientSecretExpiresAt,
+  servicePrincipalClientSecretReplacedAfter: acr.servicePrincipalClientSecretReplacedAfter,
   pullIdentityId: acr.pullIdentityId,
   pullIdentityClientId: acr.pullIdentityClientId,
   pullIdentityPrincipalId: acr.pullIdentityPrincipalId,

@@ -48,11 +48,12 @@ export interface ServicePrincipalArgs {
   credential?: "password" | "federated";
   /** For `credential: federated`: the GitHub repository and the branch, environment, tag or pull requests. */
   github?: GitHubSubjectArgs;
-  /** Days a client secret stays valid. Default 180; 1 to 730. */
+  /** Days each client secret stays valid. Default 180; 1 to 730, more than twice `rotationDays`. */
   passwordLifetimeDays?: number;
   /**
-   * Days after which the next `pulumi up` issues a new client secret, so it is replaced well before
-   * it expires. Default 90; 1 to 730, less than `passwordLifetimeDays`.
+   * Days between new client secrets. Two secrets are kept, renewed in turn: a new one is issued
+   * every `rotationDays` and each is replaced after twice that, so the one CI holds stays valid for
+   * a full period after a newer one appears. Default 60; 1 to 365.
    */
   rotationDays?: number;
   /** Accept `Owner` or `Contributor` as `role`. Default `false`: CI should not manage the registry. */
@@ -256,7 +257,7 @@ export const DEFAULTS = {
     role: "AcrPush",
     credential: "password",
     passwordLifetimeDays: 180,
-    rotationDays: 90,
+    rotationDays: 60,
     allowPrivilegedRole: false,
   },
   logRetentionDays: 90,
@@ -585,15 +586,16 @@ function resolveServicePrincipal(value: unknown): ResolvedArgs["servicePrincipal
     role: read.oneOf(`${setting}.role`, sp.role, SERVICE_PRINCIPAL_ROLES, defaults.role),
     credential: read.oneOf(`${setting}.credential`, sp.credential, ["password", "federated"] as const, defaults.credential),
     passwordLifetimeDays: read.integer(`${setting}.passwordLifetimeDays`, sp.passwordLifetimeDays, 1, 730, defaults.passwordLifetimeDays),
-    rotationDays: read.integer(`${setting}.rotationDays`, sp.rotationDays, 1, 730, defaults.rotationDays),
+    rotationDays: read.integer(`${setting}.rotationDays`, sp.rotationDays, 1, 365, defaults.rotationDays),
     allowPrivilegedRole: read.boolean(`${setting}.allowPrivilegedRole`, sp.allowPrivilegedRole, defaults.allowPrivilegedRole),
   };
   if (!resolved.enabled) return resolved;
   requireOptInForPrivilegedRole(setting, resolved.role, resolved.allowPrivilegedRole);
-  if (resolved.credential === "password" && resolved.rotationDays >= resolved.passwordLifetimeDays) {
+  // Each secret is replaced two periods after its own period starts: it must still be valid then.
+  if (resolved.credential === "password" && 2 * resolved.rotationDays >= resolved.passwordLifetimeDays) {
     throw new ValidationError(
       `${setting}.rotationDays`,
-      `${resolved.rotationDays} is not allowed: use fewer days than servicePrincipal.passwordLifetimeDays (${resolved.passwordLifetimeDays}), so a new secret is issued before the old one expires`,
+      `${resolved.rotationDays} is not allowed: use less than half of servicePrincipal.passwordLifetimeDays (${resolved.passwordLifetimeDays}), so each of the two secrets is replaced before it expires`,
     );
   }
   if (resolved.credential === "password") {
@@ -631,7 +633,17 @@ function resolveGitHubSubject(value: unknown): GitHubSubjectArgs {
   }
   const kind = given[0];
   if (kind === "pullRequest") return { repository, pullRequest: read.boolean(`${setting}.pullRequest`, entry.pullRequest, false) };
-  const name = read.optionalString(`${setting}.${kind}`, entry[kind], /^[^\s:]{1,255}$/, `a ${kind} name without spaces or ':'`);
+  const written = read.optionalString(`${setting}.${kind}`, entry[kind], /^[^\s:]{1,255}$/, `a ${kind} name without spaces or ':'`);
+  // GitHub's subject says ref:refs/heads/<branch> (ref:refs/tags/<tag>): a full ref is taken down to
+  // its name, and a ref of the other kind is refused rather than turned into a subject no run has.
+  const ownPrefix = kind === "branch" ? "refs/heads/" : kind === "tag" ? "refs/tags/" : undefined;
+  const name = ownPrefix && written?.startsWith(ownPrefix) ? written.slice(ownPrefix.length) : written;
+  if (ownPrefix && (!name || name.startsWith("refs/"))) {
+    throw new ValidationError(
+      `${setting}.${kind}`,
+      `${show(written)} is not allowed: use the ${kind} name (such as ${kind === "branch" ? "main" : "v1.0.0"}) or its full ref ${ownPrefix}<name>`,
+    );
+  }
   return { repository, [kind]: name };
 }
 

@@ -28,6 +28,39 @@ export function roleDefinitionId(subscriptionId: string, role: RoleName): string
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_DEFINITION_IDS[role]}`;
 }
 
+/**
+ * The registry is declared with azure-native's generic resource at this API version, because
+ * azure-native 3.x's typed `containerregistry.Registry` sends API 2023-01-01-preview, which has
+ * neither `networkRuleBypassAllowedForTasks` nor `roleAssignmentMode`. The body is checked in the
+ * tests against Microsoft's OpenAPI specification of this version (tests/fixtures/registry-spec.json,
+ * with its source). See docs/registry-api.md for the choice and its trade-offs.
+ */
+export const REGISTRY_API = {
+  namespace: "Microsoft.ContainerRegistry",
+  type: "registries",
+  version: "2025-11-01",
+  /** The Pulumi type token of the generic resource, as policies and tests see it. */
+  token: "azure-native:resources:Resource",
+} as const;
+
+/**
+ * The ARM resource type (`Microsoft.ContainerRegistry/registries`) that the inputs of azure-native's
+ * generic resource stand for, from its namespace, parent path and type.
+ */
+export function genericResourceType(inputs: Record<string, unknown>): string {
+  const text = (value: unknown) => (typeof value === "string" ? value : "");
+  const parent = text(inputs.parentResourcePath);
+  return `${text(inputs.resourceProviderNamespace)}/${parent ? `${parent}/` : ""}${text(inputs.resourceType)}`;
+}
+
+/** Whether a resource (type token and inputs) is a registry at REGISTRY_API, as the component declares it. */
+export function isGenericRegistry(type: string, inputs: Record<string, unknown>): boolean {
+  return (
+    type === REGISTRY_API.token &&
+    genericResourceType(inputs).toLowerCase() === `${REGISTRY_API.namespace}/${REGISTRY_API.type}`.toLowerCase()
+  );
+}
+
 export const SKUS = ["Basic", "Standard", "Premium"] as const;
 export type Sku = (typeof SKUS)[number];
 

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import * as azuread from "@pulumi/azuread";
 import * as resources from "@pulumi/azure-native/resources";
 import { ContainerRegistryArgs, ResolvedArgs, resolveArgs } from "./args";
 import { MANAGED_BY_TAG } from "./azure-facts";
@@ -44,8 +45,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   /** Only when `servicePrincipal.enabled`. */
   readonly servicePrincipalClientId?: pulumi.Output<string>;
   readonly servicePrincipalObjectId?: pulumi.Output<string>;
-  /** Only when the service principal has a password; a secret. */
+  /** Only when the service principal has passwords: the one to use now (the newer of two), a secret. */
   readonly servicePrincipalClientSecret?: pulumi.Output<string>;
+  /** When that secret expires (RFC 3339). */
+  readonly servicePrincipalClientSecretExpiresAt?: pulumi.Output<string>;
+  /** After this time (RFC 3339) the next deployment deletes that secret: CI must have the newer one by then. */
+  readonly servicePrincipalClientSecretReplacedAfter?: pulumi.Output<string>;
   /** Only with `pullIdentity`: the identity's ARM id, client id and principal (object) id. */
   readonly pullIdentityId?: pulumi.Output<string>;
   readonly pullIdentityClientId?: pulumi.Output<string>;
@@ -68,7 +73,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
     const suffix = nameSuffix(name, this).result;
     const registryName = settings.registryName ?? uniqueName(`${pulumi.getProject()}${pulumi.getStack()}${name}`, suffix, 50);
-    const { registry, adminCredentials } = createRegistry(ctx, settings, registryName);
+    const { registry, loginServer, adminCredentials } = createRegistry(ctx, settings, registryName);
 
     // Storage names allow 24 characters: keep the stack and component names readable, then the suffix.
     const storageAccountName = uniqueName(`${pulumi.getStack()}${name}`, suffix, 24);
@@ -81,10 +86,14 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     if (settings.lock) createDeleteLocks(ctx, { registry: registry.id, logs: audit.account.id });
 
     if (settings.servicePrincipal.enabled) {
-      const ci = createCiPrincipal(ctx, settings.servicePrincipal, registry.id, clientConfig.subscriptionId);
+      // The principal that runs azuread (it may sign in apart from azure-native) becomes the owner.
+      const deployer = azuread.getClientConfigOutput({ parent: this });
+      const ci = createCiPrincipal(ctx, settings.servicePrincipal, registry.id, clientConfig.subscriptionId, deployer.objectId);
       this.servicePrincipalClientId = ci.clientId;
       this.servicePrincipalObjectId = ci.objectId;
       this.servicePrincipalClientSecret = ci.clientSecret;
+      if (ci.clientSecretExpiresAt) this.servicePrincipalClientSecretExpiresAt = pulumi.output(ci.clientSecretExpiresAt);
+      if (ci.clientSecretReplacedAfter) this.servicePrincipalClientSecretReplacedAfter = pulumi.output(ci.clientSecretReplacedAfter);
     }
     if (settings.pullIdentity) {
       const pull = createPullIdentity(ctx, registry.id, clientConfig.subscriptionId);
@@ -101,7 +110,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     this.resourceGroupName = resourceGroupName;
     this.registryName = registry.name;
     this.registryId = registry.id;
-    this.loginServer = registry.loginServer;
+    this.loginServer = loginServer;
     this.storageAccountName = audit.account.name;
     this.tenantId = clientConfig.tenantId;
     this.adminUsername = adminCredentials?.username;
@@ -119,6 +128,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       servicePrincipalClientId: this.servicePrincipalClientId,
       servicePrincipalObjectId: this.servicePrincipalObjectId,
       servicePrincipalClientSecret: this.servicePrincipalClientSecret,
+      servicePrincipalClientSecretExpiresAt: this.servicePrincipalClientSecretExpiresAt,
+      servicePrincipalClientSecretReplacedAfter: this.servicePrincipalClientSecretReplacedAfter,
       pullIdentityId: this.pullIdentityId,
       pullIdentityClientId: this.pullIdentityClientId,
       pullIdentityPrincipalId: this.pullIdentityPrincipalId,

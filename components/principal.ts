@@ -3,7 +3,6 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
-import * as time from "@pulumiverse/time";
 import { GitHubSubjectArgs, ResolvedArgs } from "./args";
 import { GITHUB_OIDC, PrincipalType, RoleName, roleDefinitionId } from "./azure-facts";
 import { PartContext } from "./context";
@@ -54,11 +53,18 @@ export interface CiPrincipalPart {
   roleAssignment: authorization.RoleAssignment;
   clientId: pulumi.Output<string>;
   objectId: pulumi.Output<string>;
-  /** The client secret, a Pulumi secret; absent for a federated credential. */
+  /** The client secret to use now (the newer of the two), a Pulumi secret; absent for a federated credential. */
   clientSecret?: pulumi.Output<string>;
+  /** When that secret expires, and after which deployment it is deleted (RFC 3339). */
+  clientSecretExpiresAt?: string;
+  clientSecretReplacedAfter?: string;
 }
 
-/** The subject GitHub Actions puts in its OIDC token for the runs that may sign in. */
+/**
+ * The subject GitHub Actions puts in its OIDC token for the runs that may sign in. A branch or tag
+ * is given by name; validation has already taken a full `refs/heads/...` or `refs/tags/...` ref
+ * down to the name, so the subject never says `refs/heads/refs/heads/...`.
+ */
 export function githubSubject(github: GitHubSubjectArgs): string {
   const prefix = `repo:${github.repository}`;
   if (github.branch) return `${prefix}:ref:refs/heads/${github.branch}`;
@@ -67,24 +73,77 @@ export function githubSubject(github: GitHubSubjectArgs): string {
   return `${prefix}:pull_request`;
 }
 
+const DAY_MS = 86_400_000;
+
+/** One of the two client secrets: which rotation window it belongs to and its dates. */
+export interface SecretSlot {
+  slot: "a" | "b";
+  /** The rotation window it was issued in (whole `rotationDays` periods since 1970-01-01): a change replaces it. */
+  window: number;
+  /** RFC 3339: the window's start, its end date, and the time after which the next deployment replaces it. */
+  issuedFrom: string;
+  endDate: string;
+  replacedAfter: string;
+}
+
+export interface SecretSchedule {
+  /** The secret to hand out now: the one issued in the current window. */
+  current: SecretSlot;
+  /** The other, issued one window earlier and still valid: what CI may still hold. */
+  previous: SecretSlot;
+}
+
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z");
+
+/**
+ * Two staggered client secrets. Time is cut into windows of `rotationDays`; slot a is renewed in
+ * even windows, slot b in odd ones, so each secret lives two windows and a new one appears every
+ * window. The secret handed out is always the newer: when it changes, the one CI holds stays valid
+ * for one more window, so CI picks the new one up in its next run without a moment of failure.
+ * Derived from the clock alone, so a preview needs no refresh (and no Entra ID reads) to see it.
+ */
+export function secretSchedule(nowMs: number, rotationDays: number, lifetimeDays: number): SecretSchedule {
+  const current = Math.floor(nowMs / (rotationDays * DAY_MS));
+  const slotOf = (window: number): SecretSlot => ({
+    slot: window % 2 === 0 ? "a" : "b",
+    window,
+    issuedFrom: rfc3339(window * rotationDays * DAY_MS),
+    endDate: rfc3339(window * rotationDays * DAY_MS + lifetimeDays * DAY_MS),
+    replacedAfter: rfc3339((window + 2) * rotationDays * DAY_MS),
+  });
+  return { current: slotOf(current), previous: slotOf(current - 1) };
+}
+
 /**
  * The CI identity: an Entra ID application, its service principal, its role on the registry, and
- * either a client secret that is replaced every `rotationDays` (and expires after
- * `passwordLifetimeDays`) or a federated credential for GitHub Actions OIDC, which has no secret.
+ * either two staggered client secrets (see `secretSchedule`) or a federated credential for GitHub
+ * Actions OIDC, which has no secret.
+ *
+ * The deploying principal owns both the application and the service principal: with the
+ * `Application.ReadWrite.OwnedBy` permission it must own both, or later updates fail (@pulumi/azuread
+ * 6.9.1 servicePrincipal.d.ts: "must be an owner of _both_ the linked application registration, _and_
+ * the service principal").
  */
 export function createCiPrincipal(
   ctx: PartContext,
   settings: ResolvedArgs["servicePrincipal"],
   registryId: pulumi.Input<string>,
   subscriptionId: pulumi.Input<string>,
+  deployerObjectId: pulumi.Input<string>,
+  nowMs: number = Date.now(),
 ): CiPrincipalPart {
   const displayName = `${pulumi.getProject()}-${pulumi.getStack()}-${ctx.name}-ci`;
+  const owners = [deployerObjectId];
   const application = new azuread.Application(
     `${ctx.name}-ci`,
-    { displayName, notes: `${settings.role} on the registry for CI; managed by acr-infra.` },
+    { displayName, notes: `${settings.role} on the registry for CI; managed by acr-infra.`, owners },
     { parent: ctx.parent },
   );
-  const servicePrincipal = new azuread.ServicePrincipal(`${ctx.name}-ci`, { clientId: application.clientId }, { parent: ctx.parent });
+  const servicePrincipal = new azuread.ServicePrincipal(
+    `${ctx.name}-ci`,
+    { clientId: application.clientId, owners },
+    { parent: ctx.parent },
+  );
   const roleAssignment = assignRole(ctx, `${ctx.name}-ci-role`, registryId, subscriptionId, {
     principalId: servicePrincipal.objectId,
     principalType: "ServicePrincipal",
@@ -108,20 +167,30 @@ export function createCiPrincipal(
     return part;
   }
 
-  // time.Rotating records when the current secret was issued and, once rotationDays have passed,
-  // changes its id: rotateWhenChanged then makes the next `pulumi up` issue a new secret.
-  const rotation = new time.Rotating(`${ctx.name}-ci-secret-rotation`, { rotationDays: settings.rotationDays }, { parent: ctx.parent });
-  const password = new azuread.ApplicationPassword(
-    `${ctx.name}-ci`,
-    {
-      applicationId: application.id,
-      displayName: "acr-infra",
-      endDate: rotation.rfc3339.apply((issued) => addDays(issued, settings.passwordLifetimeDays)),
-      rotateWhenChanged: { rotation: rotation.id },
-    },
-    { parent: ctx.parent },
-  );
-  return { ...part, clientSecret: pulumi.secret(password.value) };
+  // A change of rotateWhenChanged or endDate replaces a password (the old one is deleted): each slot
+  // changes only when its own window comes round again, two windows after it was issued.
+  const schedule = secretSchedule(nowMs, settings.rotationDays, settings.passwordLifetimeDays);
+  const passwords = Object.fromEntries(
+    [schedule.current, schedule.previous].map((slot) => [
+      slot.slot,
+      new azuread.ApplicationPassword(
+        `${ctx.name}-ci-${slot.slot}`,
+        {
+          applicationId: application.id,
+          displayName: `acr-infra ${slot.slot} (from ${slot.issuedFrom.slice(0, 10)})`,
+          endDate: slot.endDate,
+          rotateWhenChanged: { window: String(slot.window) },
+        },
+        { parent: ctx.parent },
+      ),
+    ]),
+  ) as Record<"a" | "b", azuread.ApplicationPassword>;
+  return {
+    ...part,
+    clientSecret: pulumi.secret(passwords[schedule.current.slot].value),
+    clientSecretExpiresAt: schedule.current.endDate,
+    clientSecretReplacedAfter: schedule.current.replacedAfter,
+  };
 }
 
 export interface PullIdentityPart {
@@ -146,11 +215,4 @@ export function createPullIdentity(
     role: "AcrPull",
   });
   return { identity, roleAssignment };
-}
-
-/** An RFC 3339 time plus whole days, in the same format. */
-export function addDays(rfc3339: string, days: number): string {
-  const date = new Date(rfc3339);
-  if (Number.isNaN(date.getTime())) throw new Error(`not an RFC 3339 time: ${rfc3339}`);
-  return new Date(date.getTime() + days * 86_400_000).toISOString().replace(/\.000Z$/, "Z");
 }

@@ -35,15 +35,15 @@ export function createPurgeTasks(
           location: ctx.location,
           taskName: `purge-${index}`,
           platform: { os: containerregistry.OS.Linux },
-          // Tasks pass a registry's network rules only with an identity of their own (and the
-          // registry's task bypass: see the acr-purge-tasks-network policy).
+          // Tasks pass a registry's network rules only with an identity of their own and the
+          // registry's networkRuleBypassAllowedForTasks, which the registry sets when it is restricted.
           identity: { type: containerregistry.ResourceIdentityType.SystemAssigned },
           status: containerregistry.TaskStatus.Enabled,
           step: {
             type: "EncodedTask",
+            // No contextPath: the purge needs no source, and `az acr task create --context /dev/null`
+            // sends none either.
             encodedTaskContent: Buffer.from(purgeTaskYaml(rule)).toString("base64"),
-            // The purge needs no source: the task's context is empty.
-            contextPath: "/dev/null",
           },
           trigger: {
             timerTriggers: [{ name: `purge-${index}-timer`, schedule: rule.schedule, status: containerregistry.TriggerStatus.Enabled }],

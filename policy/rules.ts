@@ -1,8 +1,16 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as storage from "@pulumi/azure-native/storage";
-import { EnforcementLevel, PolicyResource, ResourceValidationPolicy, StackValidationPolicy, validateResourceOfType } from "@pulumi/policy";
-import { PRIVILEGED_ROLES, REGISTRY_AUDIT_LOG_CATEGORIES, ROLE_DEFINITION_IDS } from "../components/azure-facts";
+import {
+  EnforcementLevel,
+  PolicyResource,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  ReportViolation,
+  StackValidationPolicy,
+  validateResourceOfType,
+} from "@pulumi/policy";
+import { PRIVILEGED_ROLES, REGISTRY_AUDIT_LOG_CATEGORIES, ROLE_DEFINITION_IDS, isGenericRegistry } from "../components/azure-facts";
 import { SECRET_MASK } from "./secret-mask";
 
 /**
@@ -21,7 +29,7 @@ export type AcrPolicy = (ResourceValidationPolicy | StackValidationPolicy) & {
   inPolicyPack: boolean;
 };
 
-const REGISTRY = "azure-native:containerregistry:Registry";
+const TYPED_REGISTRY = "azure-native:containerregistry:Registry";
 const REPLICATION = "azure-native:containerregistry:Replication";
 const DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting";
 const TASK = "azure-native:containerregistry:Task";
@@ -30,6 +38,46 @@ const TASK = "azure-native:containerregistry:Task";
 const premiumOnly = (sku: { name?: unknown } | undefined, args: { notApplicable(reason?: string): never }) => {
   if (sku?.name !== "Premium") args.notApplicable("the feature needs the Premium SKU");
 };
+
+/**
+ * A registry's settings as the policies read them. This component declares the registry with
+ * azure-native's generic resource (settings under `properties`, see REGISTRY_API); a team's own
+ * stack may use azure-native's typed Registry (settings at the top). Both read the same here.
+ */
+export interface RegistryView {
+  sku?: { name?: string };
+  adminUserEnabled?: boolean;
+  anonymousPullEnabled?: boolean;
+  publicNetworkAccess?: string;
+  networkRuleSet?: { defaultAction?: string };
+  networkRuleBypassAllowedForTasks?: boolean;
+  zoneRedundancy?: string;
+  dataEndpointEnabled?: boolean;
+  policies?: {
+    quarantinePolicy?: { status?: string };
+    retentionPolicy?: { status?: string };
+    exportPolicy?: { status?: string };
+    azureADAuthenticationAsArmPolicy?: { status?: string };
+  };
+  encryption?: { status?: string };
+}
+
+/** The settings of a registry resource, or undefined when the resource is not a registry. */
+export function registryView(type: string, props: Record<string, unknown>): RegistryView | undefined {
+  if (type === TYPED_REGISTRY) return props;
+  if (!isGenericRegistry(type, props)) return undefined;
+  return { ...(props.properties as RegistryView | undefined), sku: props.sku as RegistryView["sku"] };
+}
+
+const isRegistry = (resource: PolicyResource) => registryView(resource.type, resource.props) !== undefined;
+
+/** A resource rule that looks at registries only, either way they are declared. */
+const validateRegistry =
+  (check: (registry: RegistryView, args: ResourceValidationArgs, report: ReportViolation) => void) =>
+  (args: ResourceValidationArgs, report: ReportViolation) => {
+    const registry = registryView(args.type, args.props);
+    if (registry) check(registry, args, report);
+  };
 
 const isEnabled = (status: unknown) => typeof status === "string" && status.toLowerCase() === "enabled";
 const isDisabled = (status: unknown) => typeof status === "string" && status.toLowerCase() === "disabled";
@@ -40,7 +88,7 @@ export const adminUserDisabled: AcrPolicy = {
   enforcementLevel: "advisory",
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, _, report) => {
+  validateResource: validateRegistry((registry, _, report) => {
     if (registry.adminUserEnabled === true) {
       report(
         "The admin user is on: one shared username and password with push rights. Use Entra ID identities (servicePrincipal, roleAssignments) instead.",
@@ -55,7 +103,7 @@ export const anonymousPullDisabled: AcrPolicy = {
   enforcementLevel: "mandatory",
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, _, report) => {
+  validateResource: validateRegistry((registry, _, report) => {
     if (registry.anonymousPullEnabled === true) report("Anonymous pull is on: anyone on the internet can pull every image.");
   }),
 };
@@ -67,7 +115,7 @@ export const networkRestricted: AcrPolicy = {
   enforcementLevel: "advisory",
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, _, report) => {
+  validateResource: validateRegistry((registry, _, report) => {
     if (isDisabled(registry.publicNetworkAccess)) return;
     if (registry.networkRuleSet?.defaultAction === "Deny") return;
     report(
@@ -82,7 +130,7 @@ export const skuStandardOrPremium: AcrPolicy = {
   enforcementLevel: "advisory",
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, _, report) => {
+  validateResource: validateRegistry((registry, _, report) => {
     if (registry.sku?.name === "Basic") report("The registry is Basic: use Standard or Premium.");
   }),
 };
@@ -93,7 +141,7 @@ export const quarantineEnabled: AcrPolicy = {
   enforcementLevel: "advisory",
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, args, report) => {
+  validateResource: validateRegistry((registry, args, report) => {
     premiumOnly(registry.sku, args);
     if (!isEnabled(registry.policies?.quarantinePolicy?.status))
       report("The quarantine policy is off: set quarantine: true once a scanner releases quarantined images.");
@@ -106,7 +154,7 @@ export const retentionPolicySet: AcrPolicy = {
   enforcementLevel: "advisory",
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, args, report) => {
+  validateResource: validateRegistry((registry, args, report) => {
     premiumOnly(registry.sku, args);
     if (!isEnabled(registry.policies?.retentionPolicy?.status))
       report("No retention policy: untagged manifests stay forever. Set retentionDays (Premium).");
@@ -119,7 +167,7 @@ export const dedicatedDataEndpoints: AcrPolicy = {
   enforcementLevel: "advisory",
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, args, report) => {
+  validateResource: validateRegistry((registry, args, report) => {
     premiumOnly(registry.sku, args);
     if (registry.dataEndpointEnabled !== true) report("Dedicated data endpoints are off: set dataEndpointEnabled: true (Premium).");
   }),
@@ -131,7 +179,7 @@ export const armAudienceTokensDisabled: AcrPolicy = {
   enforcementLevel: "advisory",
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, _, report) => {
+  validateResource: validateRegistry((registry, _, report) => {
     if (!isDisabled(registry.policies?.azureADAuthenticationAsArmPolicy?.status)) {
       report("ARM-audience tokens are not explicitly disabled: any ARM token of an identity with access can be used against the registry.");
     }
@@ -144,7 +192,7 @@ export const exportsDisabled: AcrPolicy = {
   enforcementLevel: "advisory",
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, args, report) => {
+  validateResource: validateRegistry((registry, args, report) => {
     premiumOnly(registry.sku, args);
     if (!isDisabled(registry.policies?.exportPolicy?.status))
       report("Exports are allowed: set exportEnabled: false (needs publicNetworkAccess: Disabled).");
@@ -157,7 +205,7 @@ export const customerManagedKey: AcrPolicy = {
   enforcementLevel: "advisory",
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
-  validateResource: validateResourceOfType(containerregistry.Registry, (registry, args, report) => {
+  validateResource: validateRegistry((registry, args, report) => {
     premiumOnly(registry.sku, args);
     if (!isEnabled(registry.encryption?.status))
       report(
@@ -229,7 +277,7 @@ export const auditLogsToStorage: AcrPolicy = {
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
   validateStack: (args, report) => {
-    for (const registry of args.resources.filter((r) => r.type === REGISTRY)) {
+    for (const registry of args.resources.filter(isRegistry)) {
       const settings = referencing(args.resources, registry, DIAGNOSTIC_SETTING, "resourceUri");
       const covered = settings.some((setting) => {
         const props = setting.props;
@@ -256,11 +304,11 @@ export const zoneRedundantAndReplicated: AcrPolicy = {
   productionEnforcementLevel: "advisory",
   inPolicyPack: true,
   validateStack: (args, report) => {
-    const premium = (r: PolicyResource) => (r.props.sku as { name?: string } | undefined)?.name === "Premium";
-    for (const registry of args.resources.filter((r) => r.type === REGISTRY && premium(r))) {
+    const premium = (r: PolicyResource) => registryView(r.type, r.props)?.sku?.name === "Premium";
+    for (const registry of args.resources.filter((r) => isRegistry(r) && premium(r))) {
       const replicas = referencing(args.resources, registry, REPLICATION, "registryName");
       const problems: string[] = [];
-      if (!isEnabled(registry.props.zoneRedundancy)) problems.push("the registry is not zone-redundant");
+      if (!isEnabled(registryView(registry.type, registry.props)?.zoneRedundancy)) problems.push("the registry is not zone-redundant");
       if (replicas.length === 0) problems.push("it has no replica in another region");
       for (const replica of replicas)
         if (!isEnabled(replica.props.zoneRedundancy)) problems.push(`replica ${replica.name} is not zone-redundant`);
@@ -298,25 +346,26 @@ function plainCredentials(value: unknown, path = ""): string[] {
 }
 
 /** A registry closed to the public internet, or open to an allow list only. */
-const networkRestrictedRegistry = (registry: PolicyResource) =>
-  isDisabled(registry.props.publicNetworkAccess) ||
-  (registry.props.networkRuleSet as { defaultAction?: string } | undefined)?.defaultAction === "Deny";
+const networkRestrictedRegistry = (registry: RegistryView) =>
+  isDisabled(registry.publicNetworkAccess) || registry.networkRuleSet?.defaultAction === "Deny";
 
 export const purgeTasksReachRegistry: AcrPolicy = {
   name: "acr-purge-tasks-network",
   description:
-    "ACR Tasks (the scheduled purge) reach a network-restricted registry only when the registry lets tasks bypass its network rules (networkRuleBypassAllowedForTasks) and the task has its own identity.",
-  enforcementLevel: "advisory",
-  productionEnforcementLevel: "advisory",
+    "ACR Tasks (the scheduled purge) reach a network-restricted registry only when the registry lets tasks bypass its network rules (networkRuleBypassAllowedForTasks, API 2025-06-01-preview and later) and the task has its own identity.",
+  enforcementLevel: "mandatory",
+  productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
   validateStack: (args, report) => {
-    for (const registry of args.resources.filter((r) => r.type === REGISTRY && networkRestrictedRegistry(r))) {
-      if (referencing(args.resources, registry, TASK, "registryName").length === 0) continue;
+    for (const resource of args.resources) {
+      const registry = registryView(resource.type, resource.props);
+      if (!registry || !networkRestrictedRegistry(registry) || registry.networkRuleBypassAllowedForTasks === true) continue;
+      const tasks = referencing(args.resources, resource, TASK, "registryName");
+      if (tasks.length === 0) continue;
       report(
-        `Registry ${registry.name} is network-restricted and has purge tasks: allow tasks through once with ` +
-          "az resource update --ids <registryId> --api-version 2025-04-01 --set properties.networkRuleBypassAllowedForTasks=true " +
-          "(this azure-native API version cannot set it), or the purge fails when it runs.",
-        registry.urn,
+        `Registry ${resource.name} is network-restricted and has ${tasks.length} task(s) that would fail at every run: ` +
+          "set networkRuleBypassAllowedForTasks: true on the registry (API 2025-06-01-preview or later; azure-native's typed Registry cannot).",
+        resource.urn,
       );
     }
   },

@@ -1,5 +1,6 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { genericResourceType, isGenericRegistry } from "../components/azure-facts";
 
 /**
  * Realistic Azure answers for the Pulumi SDK's mock engine: ARM-style ids, names, login servers,
@@ -23,10 +24,16 @@ export const MOCK_SUBSCRIPTION_ID = mockGuid("subscription");
 export const MOCK_TENANT_ID = mockGuid("tenant");
 /** The identity that runs the deployment (the client config's client and object id). */
 export const MOCK_DEPLOYER = { clientId: mockGuid("deployer-client"), objectId: mockGuid("deployer-object") };
-export const MOCK_ROTATION_START = "2026-01-01T00:00:00Z";
+/** The creation time the mocks give a registry. */
+export const MOCK_CREATION_DATE = "2026-01-01T00:00:00Z";
 
 function mockSecret(seed: string): string {
   return `${MOCK_SECRET_PREFIX}${crypto.createHash("sha256").update(seed).digest("base64url").slice(0, 24)}`;
+}
+
+/** The value the mocks give an application password declared under this logical name. */
+export function mockPasswordValue(logicalName: string): string {
+  return mockSecret(`password:${logicalName}`);
 }
 
 /** A lower-case letters-and-digits string of a given length, as @pulumi/random would make. */
@@ -77,11 +84,20 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     const name = (inputs.resourceGroupName as string | undefined) ?? autoname(logicalName);
     return { id: `${subscriptionScope}/resourceGroups/${name}`, state: { ...inputs, name } };
   },
-  "azure-native:containerregistry:Registry": armResource("Microsoft.ContainerRegistry/registries", "registryName", (name) => ({
-    loginServer: `${name.toLowerCase()}.azurecr.io`,
-    provisioningState: "Succeeded",
-    creationDate: MOCK_ROTATION_START,
-  })),
+  // azure-native's generic resource: the ARM id from its path parts; a registry gets the computed
+  // properties Azure returns (loginServer and the rest), under `properties` as the provider gives them.
+  "azure-native:resources:Resource": (logicalName, inputs) => {
+    const name = (inputs.resourceName as string | undefined) ?? autoname(logicalName);
+    const type = genericResourceType(inputs);
+    const isRegistry = isGenericRegistry("azure-native:resources:Resource", inputs);
+    const properties = {
+      ...((inputs.properties ?? {}) as Inputs),
+      ...(isRegistry
+        ? { loginServer: `${name.toLowerCase()}.azurecr.io`, provisioningState: "Succeeded", creationDate: MOCK_CREATION_DATE }
+        : {}),
+    };
+    return { id: inGroup(inputs, type, name), state: { ...inputs, name, type, azureApiVersion: inputs.apiVersion, properties } };
+  },
   "azure-native:storage:StorageAccount": armResource("Microsoft.Storage/storageAccounts", "accountName", (name) => ({
     primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` },
   })),
@@ -128,13 +144,6 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
     const result = mockGuid(logicalName);
     return { id: result, state: { ...inputs, result } };
   },
-  "time:index/rotating:Rotating": (_, inputs) => {
-    const rotation = new Date(Date.parse(MOCK_ROTATION_START) + Number(inputs.rotationDays ?? 0) * 86_400_000);
-    return {
-      id: MOCK_ROTATION_START,
-      state: { ...inputs, rfc3339: MOCK_ROTATION_START, rotationRfc3339: rotation.toISOString().replace(/\.000Z$/, "Z") },
-    };
-  },
   "azuread:index/application:Application": (logicalName, inputs) => {
     const objectId = mockGuid(`application-object:${logicalName}`);
     return { id: `/applications/${objectId}`, state: { ...inputs, objectId, clientId: mockGuid(`application-client:${logicalName}`) } };
@@ -145,10 +154,7 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   },
   "azuread:index/applicationPassword:ApplicationPassword": (logicalName, inputs) => {
     const keyId = mockGuid(`password:${logicalName}`);
-    return {
-      id: `${String(inputs.applicationId)}/password/${keyId}`,
-      state: { ...inputs, keyId, value: mockSecret(`password:${logicalName}`) },
-    };
+    return { id: `${String(inputs.applicationId)}/password/${keyId}`, state: { ...inputs, keyId, value: mockPasswordValue(logicalName) } };
   },
   "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential": (logicalName, inputs) => {
     const credentialId = mockGuid(`federated:${logicalName}`);

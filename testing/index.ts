@@ -3,7 +3,7 @@
  * mock engine with realistic Azure answers, and look at what it would build.
  *
  *     const run = await planProgram({ program: () => require("../index"), stack: "prod", production: true });
- *     expect(run.ofType("azure-native:containerregistry:Registry")[0].inputs.sku).toEqual({ name: "Premium" });
+ *     expect(run.registries()[0].settings.sku).toEqual({ name: "Premium" });
  *     expect(run.policyViolations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
  */
 export {
@@ -14,11 +14,12 @@ export {
   MOCK_TENANT_ID,
   mockAcrInfraStackOutputs,
   mockGuid,
+  mockPasswordValue,
 } from "./azure-mocks";
 export type { AzureMocksOptions } from "./azure-mocks";
 export { SECRET_MASK, requireProgram, resolveValue, runProgram } from "./harness";
 export type { PlannedResource, ProgramRun, RunOptions } from "./harness";
-export { planProgram } from "./plan";
+export { planProgram, registrySettings } from "./plan";
 export type { CheckedRun } from "./plan";
 export type { PolicyViolation } from "../policy/evaluate";
 export { readStackFile } from "./stack-config";

@@ -1,11 +1,26 @@
 import { PolicyViolation, evaluatePolicies } from "../policy/evaluate";
+import { REGISTRY_API, isGenericRegistry } from "../components/azure-facts";
 import { PlannedResource, ProgramRun, RunOptions, runProgram } from "./harness";
+
+/**
+ * A registry's settings as one object, however it was declared: the component's generic resource
+ * (at REGISTRY_API.version, ARM settings under `properties`) has them lifted beside its own inputs
+ * (sku, location, tags), so that `adminUserEnabled` or `policies` read as on azure-native's typed Registry.
+ */
+export function registrySettings(resource: PlannedResource): Record<string, unknown> {
+  const properties = resource.type === REGISTRY_API.token ? (resource.inputs.properties as Record<string, unknown> | undefined) : undefined;
+  return { ...resource.inputs, ...properties };
+}
+
+const isRegistry = (r: PlannedResource) => r.type === "azure-native:containerregistry:Registry" || isGenericRegistry(r.type, r.inputs);
 
 export interface CheckedRun extends ProgramRun {
   /** The security policies' verdicts, at production levels when `production` was asked for. */
   policyViolations: PolicyViolation[];
   /** The resources of one type token, e.g. `azure-native:containerregistry:Registry`. */
   ofType(type: string): PlannedResource[];
+  /** Every container registry, with its settings in one object (see `registrySettings`). */
+  registries(): (PlannedResource & { settings: Record<string, unknown> })[];
 }
 
 /**
@@ -13,10 +28,16 @@ export interface CheckedRun extends ProgramRun {
  * offline plan as a function, for a team's own unit tests.
  *
  *     const run = await planProgram({ program: () => require("../index"), stack: "prod", production: true });
+ *     expect(run.registries()[0].settings.sku).toEqual({ name: "Premium" });
  *     expect(run.policyViolations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
  */
 export async function planProgram(options: RunOptions & { production?: boolean }): Promise<CheckedRun> {
   const run = await runProgram(options);
   const policyViolations = await evaluatePolicies(run.resources, { production: options.production ?? false, outputs: run.outputs });
-  return { ...run, policyViolations, ofType: (type) => run.resources.filter((r) => r.type === type) };
+  return {
+    ...run,
+    policyViolations,
+    ofType: (type) => run.resources.filter((r) => r.type === type),
+    registries: () => run.resources.filter(isRegistry).map((r) => ({ ...r, settings: registrySettings(r) })),
+  };
 }

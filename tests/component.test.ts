@@ -3,8 +3,18 @@ import { load } from "js-yaml";
 import { ContainerRegistry, ROLE_DEFINITION_IDS, purgeCommand } from "../components";
 import { STORAGE_ACCOUNT_NAME } from "../components/azure-facts";
 import { roleAssignmentName } from "../components/principal";
-import { AzureMocks, MOCK_SECRET_PREFIX, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, ProgramRun, resolveValue, runProgram } from "../testing";
-import { T } from "./support/stacks";
+import {
+  AzureMocks,
+  MOCK_DEPLOYER,
+  MOCK_SECRET_PREFIX,
+  MOCK_SUBSCRIPTION_ID,
+  MOCK_TENANT_ID,
+  ProgramRun,
+  mockPasswordValue,
+  resolveValue,
+  runProgram,
+} from "../testing";
+import { T, registryInputs } from "./support/stacks";
 
 const EXISTING_USER = "0f0e0d0c-0b0a-4909-8807-060504030201";
 
@@ -20,8 +30,11 @@ let run: ProgramRun;
 let web: ContainerRegistry;
 let api: ContainerRegistry;
 const mocks = new CountingMocks();
+// The secrets' rotation windows come from the clock: pin it.
+const NOW = Date.parse("2026-11-29T12:00:00Z");
 
 beforeAll(async () => {
+  jest.spyOn(Date, "now").mockReturnValue(NOW);
   run = await runProgram({
     stack: "test",
     mocks,
@@ -68,7 +81,7 @@ describe("children, parenting and naming", () => {
         T.application,
         T.servicePrincipal,
         T.password,
-        T.rotating,
+        T.password,
         T.roleAssignment,
         T.roleAssignment,
         T.task,
@@ -81,7 +94,7 @@ describe("children, parenting and naming", () => {
   test("two instances in one stack do not collide", () => {
     const urns = run.resources.map((r) => r.urn);
     expect(new Set(urns).size).toBe(urns.length);
-    const registryNames = run.resources.filter((r) => r.type === T.registry).map((r) => r.inputs.registryName);
+    const registryNames = run.resources.filter((r) => r.type === T.registry).map((r) => r.inputs.resourceName);
     expect(new Set(registryNames).size).toBe(2);
   });
 
@@ -95,7 +108,8 @@ describe("children, parenting and naming", () => {
 describe("registry", () => {
   test("SKU, admin user, anonymous pull off, tags with managed-by and stack", () => {
     const registry = find("web", T.registry);
-    expect(registry.inputs).toMatchObject({
+    expect(registry.inputs).toMatchObject({ resourceProviderNamespace: "Microsoft.ContainerRegistry", resourceType: "registries" });
+    expect(registryInputs(registry)).toMatchObject({
       sku: { name: "Premium" },
       adminUserEnabled: true,
       anonymousPullEnabled: false,
@@ -112,7 +126,7 @@ describe("registry", () => {
 
   test("an existing resource group is used instead of a new one", () => {
     expect(ofComponent("api").some((r) => r.type === T.resourceGroup)).toBe(false);
-    expect(find("api", T.registry).inputs.resourceGroupName).toBe("shared-rg");
+    expect(registryInputs(find("api", T.registry)).resourceGroupName).toBe("shared-rg");
   });
 
   test("protect guards the registry and the storage account, and nothing else", () => {
@@ -170,14 +184,28 @@ describe("audit-log storage", () => {
 });
 
 describe("CI service principal", () => {
-  test("application, service principal and a password that ends and rotates", () => {
+  test("application and service principal, both owned by the deploying principal", () => {
     const application = find("web", T.application);
     expect(application.inputs.displayName).toBe("acr-infra-test-web-ci");
-    const password = find("web", T.password);
-    expect(password.inputs.endDate).toBe("2026-06-30T00:00:00Z"); // mock rotation start + 180 days
-    expect(password.inputs.rotateWhenChanged).toEqual({ rotation: "2026-01-01T00:00:00Z" });
-    expect(find("web", T.rotating).inputs.rotationDays).toBe(90);
-    expect(password.dependsOn).toContain(application.urn);
+    // With Application.ReadWrite.OwnedBy the deployer must own both, or later updates fail.
+    expect(application.inputs.owners).toEqual([MOCK_DEPLOYER.objectId]);
+    expect(find("web", T.servicePrincipal).inputs.owners).toEqual([MOCK_DEPLOYER.objectId]);
+  });
+
+  test("two staggered passwords: each tied to its rotation window, ending lifetime days after it began", () => {
+    // 2026-11-29 is in 60-day window 346 (from 2026-11-03, even: slot a); slot b holds window 345 (from 2026-09-04).
+    const passwords = ofComponent("web").filter((r) => r.type === T.password);
+    expect(passwords.map((p) => [p.name, p.inputs.rotateWhenChanged, p.inputs.endDate])).toEqual([
+      ["web-ci-a", { window: "346" }, "2027-05-02T00:00:00Z"],
+      ["web-ci-b", { window: "345" }, "2027-03-03T00:00:00Z"],
+    ]);
+    for (const password of passwords) expect(password.dependsOn).toContain(find("web", T.application).urn);
+  });
+
+  test("the outputs hand out the newer secret and say when it expires and when it is replaced", async () => {
+    expect(await value(web.servicePrincipalClientSecretExpiresAt)).toBe("2027-05-02T00:00:00Z");
+    expect(await value(web.servicePrincipalClientSecretReplacedAfter)).toBe("2027-03-03T00:00:00Z");
+    expect(await value(web.servicePrincipalClientSecret)).toBe(mockPasswordValue("web-ci-a"));
   });
 
   test("client secret is a secret; ids and tenant are exported", async () => {
@@ -202,7 +230,7 @@ describe("CI service principal", () => {
 
   test("disabled: no application, principal, password or role assignment, and no secret output", () => {
     const types = ofComponent("api").map((r) => r.type);
-    for (const type of [T.application, T.servicePrincipal, T.password, T.rotating, T.roleAssignment]) expect(types).not.toContain(type);
+    for (const type of [T.application, T.servicePrincipal, T.password, T.roleAssignment]) expect(types).not.toContain(type);
     expect(api.servicePrincipalClientSecret).toBeUndefined();
   });
 });
@@ -228,9 +256,10 @@ describe("role assignments for existing identities", () => {
 describe("scheduled purge", () => {
   test("each rule is an ACR Task on a timer running the decoded acr purge command", () => {
     const task = find("web", T.task);
-    const step = task.inputs.step as { type: string; encodedTaskContent: string; contextPath: string };
+    const step = task.inputs.step as { type: string; encodedTaskContent: string };
+    // No context, as `az acr task create --context /dev/null` sends none.
+    expect(Object.keys(step).sort()).toEqual(["encodedTaskContent", "type"]);
     expect(step.type).toBe("EncodedTask");
-    expect(step.contextPath).toBe("/dev/null");
     // Parsed as ACR reads it: one step whose command anchors the tag regex as the image tool does.
     const definition = load(Buffer.from(step.encodedTaskContent, "base64").toString("utf8")) as {
       version: string;

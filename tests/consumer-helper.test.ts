@@ -14,8 +14,8 @@ beforeAll(async () => {
 });
 
 test("the team's registry is Premium with an AcrPull CI principal, under the component", () => {
-  const [registry] = run.ofType("azure-native:containerregistry:Registry");
-  expect(registry.inputs.sku).toEqual({ name: "Premium" });
+  const [registry] = run.registries();
+  expect(registry.settings.sku).toEqual({ name: "Premium" });
   expect(registry.parent).toBe("urn:pulumi:ci::team-images::acr-infra:index:ContainerRegistry::team");
   const [role] = run.ofType("azure-native:authorization:RoleAssignment");
   expect(role.inputs.roleDefinitionId).toMatch(/7f951dda-4ed3-4680-a7ca-43fe172d538d$/);

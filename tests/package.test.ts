@@ -18,7 +18,7 @@ export const pullIdentityClientId = registry.pullIdentityClientId;
 
 const UNIT_TEST = `const { planProgram } = require("acr-infra/testing");
 planProgram({ project: "shop", stack: "ci", config: { "azure-native:location": "westeurope" }, program: () => require("./index.ts") })
-  .then((run) => process.stdout.write(JSON.stringify({ types: run.resources.map((r) => r.type), violations: run.policyViolations.length })));
+  .then((run) => process.stdout.write(JSON.stringify({ types: run.resources.map((r) => r.type), registries: run.registries().map((r) => r.settings.sku), violations: run.policyViolations.length })));
 `;
 
 let dir: string;
@@ -93,14 +93,15 @@ test("a fresh program type-checks against the package", () => {
 test("the program is unit-tested with acr-infra/testing", () => {
   const result = JSON.parse(run(process.execPath, ["-r", "./node_modules/acr-infra/dist/tools/register.js", "unit.js"]));
   expect(result.types).toEqual(
-    expect.arrayContaining(["azure-native:containerregistry:Registry", "azure-native:managedidentity:UserAssignedIdentity"]),
+    expect.arrayContaining(["azure-native:resources:Resource", "azure-native:managedidentity:UserAssignedIdentity"]),
   );
+  expect(result.registries).toEqual([{ name: "Premium" }]);
 });
 
 test("the installed acr-infra command plans the program offline", () => {
   const plan = JSON.parse(run(path.join(dir, "node_modules", ".bin", "acr-infra"), ["plan", "--stack", "ci", "--format", "json"]));
   expect(plan.project).toBe("shop");
-  const registry = plan.resources.find((r: { type: string }) => r.type === "azure-native:containerregistry:Registry");
-  expect(registry.inputs).toMatchObject({ sku: { name: "Premium" }, zoneRedundancy: "Enabled" });
+  const registry = plan.resources.find((r: { type: string }) => r.type === "azure-native:resources:Resource");
+  expect(registry.inputs).toMatchObject({ sku: { name: "Premium" }, properties: { zoneRedundancy: "Enabled" } });
   expect(plan.outputs.loginServer).toMatch(/^acrinfra|^shopci/);
 });

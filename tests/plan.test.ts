@@ -45,7 +45,7 @@ describe("JSON contract", () => {
       custom: false,
       parent: stack.urn,
     });
-    const registry = document.resources.find((r: { type: string }) => r.type === "azure-native:containerregistry:Registry");
+    const registry = document.resources.find((r: { type: string }) => r.type === "azure-native:resources:Resource");
     expect(registry).toMatchObject({ custom: true, parent: component.urn, inputs: { sku: { name: "Basic" } } });
   });
 
@@ -67,7 +67,9 @@ describe("formats and stacks", () => {
   test("text: a tree of resources with inputs and protect, then outputs, then policies; purge command decoded", () => {
     const result = plan("--stack", "prod");
     expect(result.stdout).toContain("Offline plan of acr-infra/prod");
-    expect(result.stdout).toMatch(/├─ azure-native:containerregistry:Registry acr-registry \[protected\]/);
+    expect(result.stdout).toMatch(
+      /├─ azure-native:resources:Resource \(Microsoft\.ContainerRegistry\/registries@2025-11-01\) acr-registry \[protected\]/,
+    );
     expect(result.stdout).toContain("step.command: acr purge --filter '.*:^(?:pr-.*)$' --ago 30d --keep 10 --untagged");
     expect(result.stdout).toMatch(/\nOutputs:\n[\s\S]*\nPolicies: /);
   });
@@ -76,7 +78,7 @@ describe("formats and stacks", () => {
     const result = plan("--format", "mermaid", "--stack", "prod");
     expect(result.status).toBe(0);
     expect(result.stdout.startsWith("flowchart TD\n")).toBe(true);
-    expect(result.stdout).toMatch(/r\d+\["Registry<br\/>acr-registry \(protected\)"\]/);
+    expect(result.stdout).toMatch(/r\d+\["Microsoft\.ContainerRegistry\/registries@2025-11-01<br\/>acr-registry \(protected\)"\]/);
     expect(result.stdout).toMatch(/r\d+ --> r\d+/);
     expect(result.stdout).toMatch(/r\d+ -\.->\|depends on\| r\d+/);
   });

@@ -178,9 +178,13 @@ const cases: Case[] = [
   ],
   [
     rules.purgeTasksReachRegistry,
-    () => [...withTask({ networkRuleSet: { defaultAction: "Allow" } }), premium({ publicNetworkAccess: "Disabled" })],
+    () => [
+      ...withTask({ networkRuleSet: { defaultAction: "Allow" } }),
+      ...withTask({ publicNetworkAccess: "Disabled", networkRuleBypassAllowedForTasks: true }),
+      premium({ publicNetworkAccess: "Disabled" }),
+    ],
     () => withTask({ networkRuleSet: { defaultAction: "Deny" } }),
-    "is network-restricted and has purge tasks: allow tasks through once",
+    "is network-restricted and has 1 task(s) that would fail at every run: set networkRuleBypassAllowedForTasks: true",
   ],
   [
     rules.credentialOutputsSecret,
@@ -206,6 +210,27 @@ describe.each(cases)("%s", (policy, passing, failing, message) => {
 });
 
 describe("details", () => {
+  test("a registry declared as the component does it (generic resource, settings under properties) is read the same", async () => {
+    const generic = (properties: Record<string, unknown>) =>
+      resource("azure-native:resources:Resource", {
+        resourceProviderNamespace: "Microsoft.ContainerRegistry",
+        resourceType: "registries",
+        parentResourcePath: "",
+        apiVersion: "2025-11-01",
+        sku: { name: "Premium" },
+        properties,
+      });
+    expect(await violations(rules.adminUserDisabled, [generic({ adminUserEnabled: true })])).toHaveLength(1);
+    expect(await violations(rules.adminUserDisabled, [generic({ adminUserEnabled: false })])).toEqual([]);
+    expect(await violations(rules.exportsDisabled, [generic({ policies: { exportPolicy: { status: "enabled" } } })])).toHaveLength(1);
+    const storageAccount = resource("azure-native:resources:Resource", {
+      resourceProviderNamespace: "Microsoft.Storage",
+      resourceType: "storageAccounts",
+      properties: { adminUserEnabled: true },
+    });
+    expect(await violations(rules.adminUserDisabled, [storageAccount])).toEqual([]);
+  });
+
   test("Premium-only rules do not apply below Premium", async () => {
     const standard = resource(REGISTRY, { sku: { name: "Standard" } });
     for (const policy of [

@@ -1,9 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MOCK_SECRET_PREFIX, ProgramRun } from "../testing";
-import { T, ofType, runStack, single } from "./support/stacks";
+import { T, ofType, registryInputs, runStack, single } from "./support/stacks";
 
 let run: ProgramRun;
 beforeAll(async () => {
+  // The secrets' rotation windows come from the clock: pin it.
+  jest.spyOn(Date, "now").mockReturnValue(Date.parse("2026-11-29T12:00:00Z"));
   run = await runStack("dev");
 });
 
@@ -27,11 +29,18 @@ test("dev declares the whole setup under one component", () => {
   for (const child of children) expect(child.parent).toBe(component.urn);
 });
 
-test("dev is cheap: Basic, nothing protected, short-lived rotating CI secret, short log retention", () => {
-  expect(single(run, T.registry).inputs).toMatchObject({ sku: { name: "Basic" }, adminUserEnabled: false, location: "westeurope" });
+test("dev is cheap: Basic, nothing protected, short-lived staggered CI secrets, short log retention", () => {
+  expect(registryInputs(single(run, T.registry))).toMatchObject({
+    sku: { name: "Basic" },
+    adminUserEnabled: false,
+    location: "westeurope",
+  });
   expect(run.resources.some((r) => r.protect)).toBe(false);
-  expect(single(run, T.rotating).inputs.rotationDays).toBe(14);
-  expect(single(run, T.password).inputs.endDate).toBe("2026-01-31T00:00:00Z");
+  // 10-day windows: 2026-11-23 (slot a, window 2078) and 2026-11-13 (slot b), each ending 30 days after it began.
+  expect(ofType(run, T.password).map((p) => [p.name, p.inputs.endDate])).toEqual([
+    ["acr-ci-a", "2026-12-23T00:00:00Z"],
+    ["acr-ci-b", "2026-12-13T00:00:00Z"],
+  ]);
   expect(JSON.stringify(single(run, T.lifecyclePolicy).inputs.policy)).toContain('"daysAfterModificationGreaterThan":30');
 });
 
@@ -44,6 +53,8 @@ test("stack outputs: exactly the documented keys; no admin credentials while the
       "resourceGroupName",
       "servicePrincipalClientId",
       "servicePrincipalClientSecret",
+      "servicePrincipalClientSecretExpiresAt",
+      "servicePrincipalClientSecretReplacedAfter",
       "servicePrincipalObjectId",
       "storageAccountName",
       "tenantId",

@@ -56,9 +56,9 @@ describe("every setting is checked, with a message naming the setting, the value
       "servicePrincipal.passwordLifetimeDays: 731 is not allowed: use a whole number from 1 to 730",
     ],
     [
-      "rotation not before expiry",
-      { servicePrincipal: { passwordLifetimeDays: 30, rotationDays: 30 } },
-      "servicePrincipal.rotationDays: 30 is not allowed: use fewer days than servicePrincipal.passwordLifetimeDays (30)",
+      "two rotation periods not within the lifetime",
+      { servicePrincipal: { passwordLifetimeDays: 30, rotationDays: 15 } },
+      "servicePrincipal.rotationDays: 15 is not allowed: use less than half of servicePrincipal.passwordLifetimeDays (30)",
     ],
     ["roleAssignments not a list", { roleAssignments: { principalId: GUID } as never }, "roleAssignments:"],
     [
@@ -152,7 +152,7 @@ describe("every setting is checked, with a message naming the setting, the value
     expect(resolved).toMatchObject({
       sku: "Standard",
       adminUserEnabled: false,
-      servicePrincipal: { enabled: true, role: "AcrPush", passwordLifetimeDays: 180, rotationDays: 90, allowPrivilegedRole: false },
+      servicePrincipal: { enabled: true, role: "AcrPush", passwordLifetimeDays: 180, rotationDays: 60, allowPrivilegedRole: false },
       logRetentionDays: 90,
       protect: false,
       roleAssignments: [],
@@ -399,7 +399,7 @@ describe("production features: SKU gates and combinations Azure refuses", () => 
         servicePrincipal: {
           credential: "federated",
           github: { repository: "o/r", branch: "main" },
-          rotationDays: 400,
+          rotationDays: 300,
           passwordLifetimeDays: 30,
         },
       }),

@@ -1,5 +1,6 @@
 import * as path from "path";
 import { load } from "js-yaml";
+import { genericResourceType } from "../components/azure-facts";
 import type { PlannedResource } from "../testing/harness";
 import type { Plan } from "./plan";
 
@@ -49,8 +50,15 @@ function inputLines(value: unknown, prefix = ""): string[] {
   });
 }
 
+/** The ARM type and API version a generic azure-native resource stands for, e.g. `Microsoft.ContainerRegistry/registries@2025-11-01`. */
+function armType(r: PlannedResource): string | undefined {
+  if (r.type !== "azure-native:resources:Resource") return undefined;
+  return `${genericResourceType(r.inputs)}@${String(r.inputs.apiVersion)}`;
+}
+
 function label(r: PlannedResource): string {
-  return `${r.type} ${r.name}${r.protect ? " [protected]" : ""}`;
+  const arm = armType(r);
+  return `${r.type}${arm ? ` (${arm})` : ""} ${r.name}${r.protect ? " [protected]" : ""}`;
 }
 
 /** A tree of resources (type, name, inputs, protect), then outputs, then policy verdicts. */
@@ -105,7 +113,7 @@ export function renderMermaid(plan: Plan): string {
   const escape = (text: string) => text.replace(/"/g, "#quot;");
   const lines = ["flowchart TD"];
   for (const r of run.resources) {
-    const shortType = r.type.split(":").pop()!;
+    const shortType = armType(r) ?? r.type.split(":").pop()!;
     lines.push(`  ${ids.get(r.urn)}["${escape(shortType)}<br/>${escape(r.name)}${r.protect ? " (protected)" : ""}"]`);
   }
   for (const r of run.resources) {

@@ -9,8 +9,8 @@ beforeAll(async () => {
 });
 
 test("a Standard registry for the team, tagged with it", () => {
-  const [registry] = run.ofType("azure-native:containerregistry:Registry");
-  expect(registry.inputs).toMatchObject({
+  const [registry] = run.registries();
+  expect(registry.settings).toMatchObject({
     sku: { name: "Standard" },
     adminUserEnabled: false,
     tags: { team: "payments", "managed-by": "acr-infra" },

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { ProgramRun, PlannedResource, readStackFile, runProgram } from "../../testing";
+import { ProgramRun, PlannedResource, readStackFile, registrySettings, runProgram } from "../../testing";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -20,11 +20,14 @@ export function ofType(run: ProgramRun, type: string): PlannedResource[] {
   return run.resources.filter((r) => r.type === type);
 }
 
+/** A registry's settings in one object (the generic resource's ARM properties beside its own inputs). */
+export const registryInputs = registrySettings;
+
 export const T = {
   stack: "pulumi:pulumi:Stack",
   component: "acr-infra:index:ContainerRegistry",
   resourceGroup: "azure-native:resources:ResourceGroup",
-  registry: "azure-native:containerregistry:Registry",
+  registry: "azure-native:resources:Resource",
   storageAccount: "azure-native:storage:StorageAccount",
   diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
   lifecyclePolicy: "azure-native:storage:ManagementPolicy",
@@ -34,7 +37,6 @@ export const T = {
   roleAssignment: "azure-native:authorization:RoleAssignment",
   task: "azure-native:containerregistry:Task",
   randomString: "random:index/randomString:RandomString",
-  rotating: "time:index/rotating:Rotating",
   federatedCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
   replication: "azure-native:containerregistry:Replication",
   privateEndpoint: "azure-native:network:PrivateEndpoint",
