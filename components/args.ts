@@ -395,6 +395,11 @@ function checkCombinations(args: ResolvedArgs): void {
     "token name, across all scope maps,",
   );
   requireUnique(
+    "privateEndpoints",
+    args.privateEndpoints.map((e) => e.subnetId),
+    "subnet (one endpoint per subnet)",
+  );
+  requireUnique(
     "replicas",
     args.replicas.map((r) => r.location),
     "replica region",

@@ -32,13 +32,15 @@ export function roleDefinitionId(subscriptionId: string, role: RoleName): string
  * The registry is declared with azure-native's generic resource at this API version, because
  * azure-native 3.x's typed `containerregistry.Registry` sends API 2023-01-01-preview, which has
  * neither `networkRuleBypassAllowedForTasks` nor `roleAssignmentMode`. The body is checked in the
- * tests against Microsoft's OpenAPI specification of this version (tests/fixtures/registry-spec.json,
- * with its source). See docs/registry-api.md for the choice and its trade-offs.
+ * tests against Microsoft's OpenAPI specification of this version (tests/fixtures/azure-specs/, each
+ * file naming its source). See docs/registry-api.md for the choice and its trade-offs.
  */
 export const REGISTRY_API = {
   namespace: "Microsoft.ContainerRegistry",
   type: "registries",
   version: "2025-11-01",
+  /** Soft delete is in preview: a registry that uses it is declared at this version instead. */
+  softDeleteVersion: "2026-03-01-preview",
   /** The Pulumi type token of the generic resource, as policies and tests see it. */
   token: "azure-native:resources:Resource",
 } as const;

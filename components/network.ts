@@ -1,3 +1,4 @@
+import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
 import { ResolvedArgs } from "./args";
@@ -5,17 +6,31 @@ import { REGISTRY_PRIVATE_DNS_ZONE } from "./azure-facts";
 import { PartContext } from "./context";
 
 /**
+ * The logical name of a registry's private endpoint: from its subnet (virtual network and subnet
+ * names, and a short hash of the whole id so two networks with the same names stay apart), never
+ * its place in the list, so reordering the list changes nothing.
+ */
+export function privateEndpointName(component: string, subnetId: string): string {
+  const [, vnet, subnet] = /virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i.exec(subnetId) ?? [];
+  const hash = crypto.createHash("sha256").update(subnetId.toLowerCase()).digest("hex").slice(0, 8);
+  return `${component}-pe-${vnet}-${subnet}-${hash}`.toLowerCase();
+}
+
+/**
  * Private endpoints for the registry in existing subnets, each registered in the
- * privatelink.azurecr.io zone when one is given (Premium).
+ * privatelink.azurecr.io zone when one is given (Premium). An endpoint cannot move to another
+ * subnet (ARM answers CannotChangeSubnetOnExistingPrivateEndpoint): a different subnet is a
+ * different endpoint, created before the old one is deleted.
  */
 export function createPrivateEndpoints(
   ctx: PartContext,
   registryId: pulumi.Input<string>,
   endpoints: ResolvedArgs["privateEndpoints"],
 ): network.PrivateEndpoint[] {
-  return endpoints.map((endpoint, index) => {
+  return endpoints.map((endpoint) => {
+    const name = privateEndpointName(ctx.name, endpoint.subnetId);
     const privateEndpoint = new network.PrivateEndpoint(
-      `${ctx.name}-pe-${index}`,
+      name,
       {
         resourceGroupName: ctx.resourceGroupName,
         // A private endpoint lives in its subnet's region, which may not be the registry's.
@@ -24,11 +39,12 @@ export function createPrivateEndpoints(
         privateLinkServiceConnections: [{ name: `${ctx.name}-registry`, privateLinkServiceId: registryId, groupIds: ["registry"] }],
         tags: ctx.tags,
       },
-      { parent: ctx.parent },
+      // Belt and braces: should the subnet of an endpoint under this name ever differ, replace it.
+      { parent: ctx.parent, replaceOnChanges: ["subnet.id", "location"] },
     );
     if (endpoint.privateDnsZoneId) {
       new network.PrivateDnsZoneGroup(
-        `${ctx.name}-pe-${index}-dns`,
+        `${name}-dns`,
         {
           resourceGroupName: ctx.resourceGroupName,
           privateEndpointName: privateEndpoint.name,

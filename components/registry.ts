@@ -14,8 +14,9 @@ export interface RegistryPart {
   adminCredentials?: { username: pulumi.Output<string>; password: pulumi.Output<string> };
 }
 
-/** The registry's ARM body at `REGISTRY_API.version`: what the PUT sends besides location and tags. */
+/** The registry's ARM body: the API version, and what the PUT sends besides location and tags. */
 export interface RegistryBody {
+  apiVersion: string;
   sku: { name: string };
   identity?: { type: resources.ResourceIdentityType; userAssignedIdentities?: string[] };
   properties: Record<string, unknown>;
@@ -61,12 +62,14 @@ function registryPolicies(args: ResolvedArgs): Record<string, unknown> {
 }
 
 /**
- * The registry's body at `REGISTRY_API.version`, from the resolved settings. A pure function, so the
+ * The registry's body at `REGISTRY_API.version` (or its soft-delete version), from the resolved settings. A pure function, so the
  * tests check it against Microsoft's OpenAPI specification of that version.
  */
 export function registryBody(args: ResolvedArgs): RegistryBody {
   const premium = args.sku === "Premium";
   return {
+    // Soft delete exists only in preview API versions; everything else is in the GA version.
+    apiVersion: args.softDeleteDays === undefined ? REGISTRY_API.version : REGISTRY_API.softDeleteVersion,
     sku: { name: args.sku },
     ...(registryIdentity(args) ? { identity: registryIdentity(args) } : {}),
     properties: {
@@ -104,13 +107,24 @@ export function registryBody(args: ResolvedArgs): RegistryBody {
 }
 
 /** Input paths (of the generic resource) whose change Azure cannot apply to an existing registry. */
-export const REGISTRY_REPLACE_ON_CHANGES = ["properties.encryption.status"];
+export const REGISTRY_REPLACE_ON_CHANGES = ["location", "properties.encryption.status"];
 /**
- * Input paths the program never updates on an existing registry: `zoneRedundancy` is set when a
- * registry is created, and Azure may read it back as Disabled (see REGISTRY_API), which must not
- * become a diff on every refresh.
+ * Input paths the program never updates on an existing registry. `zoneRedundancy` is "a legacy
+ * artifact that no longer controls behavior" and may read back as Disabled (ACR docs,
+ * zone-redundancy.md): a refresh must not turn it into a diff on every run. The read-only
+ * properties of API 2025-11-01 are never sent, but a refresh copies changed ones (private endpoint
+ * connections, data endpoint host names) into the state's inputs; ignoring them keeps that from
+ * showing as an update on the next run.
  */
-export const REGISTRY_IGNORE_CHANGES = ["properties.zoneRedundancy"];
+export const REGISTRY_IGNORE_CHANGES = [
+  "properties.zoneRedundancy",
+  "properties.loginServer",
+  "properties.creationDate",
+  "properties.provisioningState",
+  "properties.status",
+  "properties.dataEndpointHostNames",
+  "properties.privateEndpointConnections",
+];
 
 /** The registry itself (SKU, admin user, network, policies, encryption, identity) and its replicas. */
 export function createRegistry(ctx: PartContext, args: ResolvedArgs, registryName: pulumi.Input<string>): RegistryPart {
@@ -121,7 +135,6 @@ export function createRegistry(ctx: PartContext, args: ResolvedArgs, registryNam
       resourceProviderNamespace: REGISTRY_API.namespace,
       parentResourcePath: "",
       resourceType: REGISTRY_API.type,
-      apiVersion: REGISTRY_API.version,
       resourceName: registryName,
       resourceGroupName: ctx.resourceGroupName,
       location: ctx.location,
@@ -152,7 +165,8 @@ export function createRegistry(ctx: PartContext, args: ResolvedArgs, registryNam
           regionEndpointEnabled: replica.regionalEndpointEnabled,
           tags: ctx.tags,
         },
-        { parent: ctx.parent },
+        // A replica's zone redundancy is set when it is created, as the registry's is.
+        { parent: ctx.parent, ignoreChanges: ["zoneRedundancy"] },
       ),
   );
 

@@ -31,6 +31,11 @@ export interface PlannedResource {
   propertyDependencies: Record<string, string[]>;
   /** Output properties the engine is told to keep secret in state. */
   additionalSecretOutputs: string[];
+  /** Input paths whose change replaces the resource, and whether the old one goes first. */
+  replaceOnChanges: string[];
+  deleteBeforeReplace: boolean;
+  /** Input paths the engine never updates on an existing resource. */
+  ignoreChanges: string[];
 }
 
 export interface ProgramRun {
@@ -66,6 +71,9 @@ interface RegisterRequest {
   getProtect(): boolean | undefined;
   getDependenciesList(): string[];
   getAdditionalsecretoutputsList(): string[];
+  getReplaceonchangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getIgnorechangesList(): string[];
   getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -173,6 +181,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
     propertyDependencies: propertyDependencies(request),
     additionalSecretOutputs: [...request.getAdditionalsecretoutputsList()].sort(),
+    replaceOnChanges: [...request.getReplaceonchangesList()],
+    deleteBeforeReplace: request.getDeletebeforereplace(),
+    ignoreChanges: [...request.getIgnorechangesList()],
   }));
   monitor.readResource = recording(monitor.readResource.bind(monitor), (request: ReadRequest) => ({
     ...common(request),
@@ -181,6 +192,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     inputs: plainValue(request.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
     propertyDependencies: {},
     additionalSecretOutputs: [],
+    replaceOnChanges: [],
+    deleteBeforeReplace: false,
+    ignoreChanges: [],
   }));
 
   // As `pulumi up` does: the program runs inside the root stack resource, its exports the stack's

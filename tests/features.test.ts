@@ -1,4 +1,5 @@
 import { ContainerRegistry } from "../components";
+import { privateEndpointName } from "../components/network";
 import { githubSubject } from "../components/principal";
 import { ProgramRun, runProgram } from "../testing";
 import { T, registryInputs } from "./support/stacks";
@@ -59,9 +60,42 @@ describe("network", () => {
     expect((registryInputs(registry).policies as Record<string, unknown>).exportPolicy).toEqual({ status: "disabled" });
     const [endpoint] = of("locked", T.privateEndpoint);
     expect(endpoint.inputs.subnet).toMatchObject({ id: SUBNET });
+    expect(endpoint.name).toBe(privateEndpointName("locked", SUBNET));
     expect(endpoint.dependsOn).toContain(registry.urn);
     // No DNS zone given: DNS is managed elsewhere, so no zone group.
     expect(of("locked", T.privateDnsZoneGroup)).toEqual([]);
+  });
+});
+
+describe("stable names and settings Azure cannot change in place", () => {
+  const other = SUBNET.replace("/subnets/pe", "/subnets/pe2");
+
+  test("a private endpoint is named from its subnet, so reordering the list moves nothing", () => {
+    expect(privateEndpointName("locked", SUBNET)).toMatch(/^locked-pe-vnet-pe-[0-9a-f]{8}$/);
+    const names = (subnets: string[]) => subnets.map((id) => privateEndpointName("locked", id));
+    expect(names([SUBNET, other])).toEqual(names([other, SUBNET]).reverse());
+    // The same names in another network stay apart.
+    expect(privateEndpointName("locked", SUBNET.replace("/resourceGroups/net/", "/resourceGroups/net2/"))).not.toBe(
+      privateEndpointName("locked", SUBNET),
+    );
+  });
+
+  test("a private endpoint whose subnet changes is replaced, never updated (ARM refuses to move one)", () => {
+    const [endpoint] = of("locked", T.privateEndpoint);
+    expect(endpoint.replaceOnChanges).toEqual(expect.arrayContaining(["subnet.id"]));
+  });
+
+  test("adding or removing a customer-managed key replaces the registry, old one first (its name is global)", () => {
+    const [registry] = of("locked", T.registry);
+    expect(registryInputs(registry).encryption).toMatchObject({ status: "enabled" });
+    expect(registryInputs(of("soft", T.registry)[0]).encryption).toEqual({ status: "disabled" });
+    expect(registry.replaceOnChanges).toEqual(expect.arrayContaining(["properties.encryption.status", "location"]));
+    expect(registry.deleteBeforeReplace).toBe(true);
+  });
+
+  test("zone redundancy, which Azure may read back as Disabled, is never updated", () => {
+    const [registry] = of("locked", T.registry);
+    expect(registry.ignoreChanges).toContain("properties.zoneRedundancy");
   });
 });
 

@@ -22,6 +22,9 @@ function resource(type: string, inputs: Record<string, unknown>, extra: Partial<
     inputs,
     propertyDependencies: {},
     additionalSecretOutputs: [],
+    replaceOnChanges: [],
+    deleteBeforeReplace: false,
+    ignoreChanges: [],
     ...extra,
   };
 }

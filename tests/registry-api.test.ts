@@ -1,0 +1,136 @@
+// The registry's body, checked against Microsoft's OpenAPI specification of the API version it is
+// sent at (tests/fixtures/azure-specs: Azure/azure-rest-api-specs, Microsoft.ContainerRegistry
+// Registry stable/2025-11-01 and preview/2026-03-01-preview, each file names its commit). The mocks
+// accept any body; this is what stands for Azure's own validation.
+import * as path from "path";
+import { REGISTRY_API } from "../components/azure-facts";
+import { ContainerRegistryArgs, resolveArgs } from "../components/args";
+import { REGISTRY_IGNORE_CHANGES, RegistryBody, registryBody } from "../components/registry";
+import { readStackFile } from "../testing";
+import { checkAgainst, registrySpec } from "./support/openapi";
+import { ROOT } from "./support/stacks";
+
+const SUBNET = "/subscriptions/s/resourceGroups/n/providers/Microsoft.Network/virtualNetworks/v/subnets/pe";
+const IDENTITY = "/subscriptions/s/resourceGroups/i/providers/Microsoft.ManagedIdentity/userAssignedIdentities/acr-key";
+
+/** The component's args from a stack file's acr-infra:* keys, as the stack program reads them. */
+function stackArgs(stack: string): ContainerRegistryArgs {
+  const { config } = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
+  const args: Record<string, unknown> = { location: config["azure-native:location"] };
+  for (const [key, value] of Object.entries(config)) if (key.startsWith("acr-infra:")) args[key.slice("acr-infra:".length)] = value;
+  return args;
+}
+
+/** The ARM document a PUT sends: azure-native's generic resource turns the identity list into ARM's map. */
+function armDocument(body: RegistryBody): Record<string, unknown> {
+  const identity = body.identity && {
+    type: body.identity.type,
+    ...(body.identity.userAssignedIdentities
+      ? { userAssignedIdentities: Object.fromEntries(body.identity.userAssignedIdentities.map((id) => [id, {}])) }
+      : {}),
+  };
+  return {
+    location: "westeurope",
+    tags: { "managed-by": "acr-infra" },
+    sku: body.sku,
+    ...(identity ? { identity } : {}),
+    properties: body.properties,
+  };
+}
+
+const configurations: [string, ContainerRegistryArgs][] = [
+  ["the dev stack", stackArgs("dev")],
+  ["the prod stack", stackArgs("prod")],
+  ["defaults", { location: "westeurope" }],
+  [
+    "Premium with every registry feature",
+    {
+      location: "westeurope",
+      sku: "Premium",
+      adminUserEnabled: true,
+      ipRules: ["203.0.113.0/24", "198.51.100.7"],
+      trustedServicesBypass: false,
+      zoneRedundancy: true,
+      retentionDays: 7,
+      quarantine: true,
+      dataEndpointEnabled: true,
+      armAudienceTokensEnabled: true,
+      purge: [{ schedule: "0 3 * * *", filter: "app:.*", ago: "7d" }],
+      identity: { systemAssigned: true },
+      encryption: {
+        keyVaultKeyId: "https://acr-keys.vault.azure.net/keys/registry",
+        identityId: IDENTITY,
+        identityClientId: "11111111-2222-4333-8444-555555555555",
+      },
+    },
+  ],
+  ["private, exports disabled", { location: "westeurope", sku: "Premium", privateEndpoints: [{ subnetId: SUBNET }] }],
+  ["soft delete (preview API)", { location: "westeurope", sku: "Standard", softDeleteDays: 7 }],
+];
+
+describe.each(configurations)("%s", (_, args) => {
+  const body = registryBody(resolveArgs(args));
+  test("conforms to the OpenAPI specification of the API version it is sent at", () => {
+    expect(checkAgainst(registrySpec(body.apiVersion), "Registry", armDocument(body))).toEqual([]);
+  });
+});
+
+test("the GA version is used unless soft delete (a preview feature) is asked for", () => {
+  expect(registryBody(resolveArgs({})).apiVersion).toBe(REGISTRY_API.version);
+  expect(registryBody(resolveArgs({ softDeleteDays: 7 })).apiVersion).toBe(REGISTRY_API.softDeleteVersion);
+  // The extracts are of the versions the component sends.
+  expect(registrySpec(REGISTRY_API.version).source.apiVersion).toBe(REGISTRY_API.version);
+  expect(registrySpec(REGISTRY_API.softDeleteVersion).source.apiVersion).toBe(REGISTRY_API.softDeleteVersion);
+});
+
+test("the chosen version carries the settings older ones lack: task bypass and ABAC repository permissions", () => {
+  const body = registryBody(
+    resolveArgs({ sku: "Premium", ipRules: ["203.0.113.0/24"], purge: [{ schedule: "0 3 * * *", filter: "a:b", ago: "1d" }] }),
+  );
+  expect(body.properties.networkRuleBypassAllowedForTasks).toBe(true);
+  const withAbac = { ...body, properties: { ...body.properties, roleAssignmentMode: "AbacRepositoryPermissions" } };
+  expect(checkAgainst(registrySpec(REGISTRY_API.version), "Registry", armDocument(withAbac))).toEqual([]);
+});
+
+describe("the checker finds what Azure would refuse", () => {
+  const base = registryBody(resolveArgs({ sku: "Premium", ipRules: ["203.0.113.0/24"] }));
+  const check = (properties: Record<string, unknown>) =>
+    checkAgainst(
+      registrySpec(REGISTRY_API.version),
+      "Registry",
+      armDocument({ ...base, properties: { ...base.properties, ...properties } }),
+    );
+
+  test.each([
+    [
+      "the typed SDK's name for an IP rule's value",
+      { networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", iPAddressOrRange: "203.0.113.0/24" }] } },
+      "Registry.properties.networkRuleSet.ipRules[0].value: required, missing",
+    ],
+    [
+      "soft delete at the GA version",
+      { policies: { softDeletePolicy: { status: "enabled", retentionDays: 7 } } },
+      "Registry.properties.policies.softDeletePolicy: not a property of this API version",
+    ],
+    ["a read-only property", { loginServer: "x.azurecr.io" }, "Registry.properties.loginServer: read-only, must not be sent"],
+    ["an enum value in the wrong case", { zoneRedundancy: "enabled" }, 'Registry.properties.zoneRedundancy: "enabled" is not one of'],
+    ["a string where a boolean belongs", { adminUserEnabled: "false" }, "Registry.properties.adminUserEnabled: expected a boolean"],
+  ])("%s", (_, properties, problem) => {
+    expect(check(properties)).toContainEqual(expect.stringContaining(problem));
+  });
+
+  test("an unknown property is named", () => {
+    expect(
+      check({ networkRuleSet: { defaultAction: "Deny", ipRules: [{ action: "Allow", value: "203.0.113.0/24", note: "x" }] } }),
+    ).toEqual(["Registry.properties.networkRuleSet.ipRules[0].note: not a property of this API version"]);
+  });
+});
+
+test("every read-only registry property is ignored on update, so a refresh that copies one in shows no diff", () => {
+  const spec = registrySpec(REGISTRY_API.version);
+  const readOnly = Object.entries(spec.definitions.RegistryProperties.properties ?? {})
+    .filter(([, schema]) => schema.readOnly)
+    .map(([name]) => `properties.${name}`);
+  expect(readOnly.length).toBeGreaterThan(3);
+  expect(REGISTRY_IGNORE_CHANGES).toEqual(expect.arrayContaining(readOnly));
+});
