@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as storage from "@pulumi/azure-native/storage";
-import { REGISTRY_AUDIT_LOG_CATEGORIES } from "./azure-facts";
+import { REGISTRY_LOG_CATEGORY_GROUP } from "./azure-facts";
 import { PartContext } from "./context";
 
 export interface AuditStoragePart {
@@ -56,7 +56,12 @@ export function createAuditStorage(
     {
       resourceUri: registryId,
       storageAccountId: account.id,
-      logs: REGISTRY_AUDIT_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+      // The category group, not a list of categories: Azure Policy 187242f4 ("Resource logs should
+      // be enabled for Audit on supported resources") counts only categoryGroup audit or allLogs.
+      // allLogs is every category of the registry: ContainerRegistryLoginEvents and
+      // ContainerRegistryRepositoryEvents, its only two (Azure Monitor, supported logs of
+      // Microsoft.ContainerRegistry/registries), and any Azure adds later.
+      logs: [{ categoryGroup: REGISTRY_LOG_CATEGORY_GROUP, enabled: true }],
       metrics: [{ category: "AllMetrics", enabled: true }],
     },
     { parent: ctx.parent },

@@ -85,6 +85,10 @@ export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 /** The registry's resource log categories that record who logged in and what was pushed, pulled or deleted. */
 export const REGISTRY_AUDIT_LOG_CATEGORIES = ["ContainerRegistryLoginEvents", "ContainerRegistryRepositoryEvents"] as const;
+/** The category groups Azure Policy 187242f4 accepts; allLogs holds every category above. */
+export const AUDIT_CATEGORY_GROUPS = ["audit", "allLogs"] as const;
+/** The group the component's diagnostic setting sends: all of the registry's categories. */
+export const REGISTRY_LOG_CATEGORY_GROUP = "allLogs";
 
 /** Tag every taggable resource carries so that its origin is plain in the portal and in cost reports. */
 export const MANAGED_BY_TAG = { "managed-by": "acr-infra" } as const;

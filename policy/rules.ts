@@ -10,7 +10,13 @@ import {
   StackValidationPolicy,
   validateResourceOfType,
 } from "@pulumi/policy";
-import { PRIVILEGED_ROLES, REGISTRY_AUDIT_LOG_CATEGORIES, ROLE_DEFINITION_IDS, isGenericRegistry } from "../components/azure-facts";
+import {
+  AUDIT_CATEGORY_GROUPS,
+  PRIVILEGED_ROLES,
+  REGISTRY_AUDIT_LOG_CATEGORIES,
+  ROLE_DEFINITION_IDS,
+  isGenericRegistry,
+} from "../components/azure-facts";
 import { SECRET_MASK } from "./secret-mask";
 
 /**
@@ -272,26 +278,26 @@ const referencing = (resources: PolicyResource[], target: PolicyResource, type: 
 export const auditLogsToStorage: AcrPolicy = {
   name: "acr-audit-logs",
   description:
-    "Each registry sends ContainerRegistryLoginEvents and ContainerRegistryRepositoryEvents to a destination (PSRule Azure.ACR.AuditLogs).",
+    "Each registry sends its login and repository events to a destination as a category group, audit or allLogs (Azure Policy 187242f4, PSRule Azure.ACR.AuditLogs).",
   enforcementLevel: "mandatory",
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
   validateStack: (args, report) => {
     for (const registry of args.resources.filter(isRegistry)) {
-      const settings = referencing(args.resources, registry, DIAGNOSTIC_SETTING, "resourceUri");
-      const covered = settings.some((setting) => {
-        const props = setting.props;
-        const enabled = new Set(
-          ((props.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[])
-            .filter((l) => l.enabled)
-            .flatMap((l) => [l.category, l.categoryGroup]),
-        );
-        const hasDestination = Boolean(props.storageAccountId || props.workspaceId || props.eventHubAuthorizationRuleId);
-        return (
-          hasDestination && (enabled.has("allLogs") || enabled.has("audit") || REGISTRY_AUDIT_LOG_CATEGORIES.every((c) => enabled.has(c)))
-        );
-      });
-      if (!covered) report(`Registry ${registry.name} has no diagnostic setting that keeps its login and repository events.`, registry.urn);
+      const settings = referencing(args.resources, registry, DIAGNOSTIC_SETTING, "resourceUri").filter((setting) =>
+        Boolean(setting.props.storageAccountId || setting.props.workspaceId || setting.props.eventHubAuthorizationRuleId),
+      );
+      const enabled = (setting: PolicyResource) =>
+        ((setting.props.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[]).filter((l) => l.enabled);
+      const byGroup = settings.some((s) => enabled(s).some((l) => AUDIT_CATEGORY_GROUPS.some((g) => g === l.categoryGroup)));
+      if (byGroup) continue;
+      const byCategory = settings.some((s) => REGISTRY_AUDIT_LOG_CATEGORIES.every((c) => enabled(s).some((l) => l.category === c)));
+      report(
+        byCategory
+          ? `Registry ${registry.name} logs its events by category: Azure Policy 187242f4 counts only the category group audit or allLogs.`
+          : `Registry ${registry.name} has no diagnostic setting that keeps its login and repository events.`,
+        registry.urn,
+      );
     }
   },
 };

@@ -168,10 +168,8 @@ describe("audit-log storage", () => {
     const setting = find("web", T.diagnosticSetting);
     expect(setting.inputs.resourceUri).toBe(await value(web.registryId));
     expect(setting.inputs.storageAccountId).toMatch(/\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]+$/);
-    expect(setting.inputs.logs).toEqual([
-      { category: "ContainerRegistryLoginEvents", enabled: true },
-      { category: "ContainerRegistryRepositoryEvents", enabled: true },
-    ]);
+    // A category group, as Azure Policy 187242f4 wants: allLogs holds both of the registry's categories.
+    expect(setting.inputs.logs).toEqual([{ categoryGroup: "allLogs", enabled: true }]);
     expect(setting.inputs.metrics).toEqual([{ category: "AllMetrics", enabled: true }]);
   });
 

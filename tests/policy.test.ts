@@ -75,6 +75,7 @@ function withTask(registryInputs: Record<string, unknown>): PlannedResource[] {
   return [registry, resource("azure-native:containerregistry:Task", {}, { propertyDependencies: { registryName: [registry.urn] } })];
 }
 
+const AUDIT_GROUP = [{ categoryGroup: "audit", enabled: true }];
 const AUDIT_LOGS = [
   { category: "ContainerRegistryLoginEvents", enabled: true },
   { category: "ContainerRegistryRepositoryEvents", enabled: true },
@@ -151,7 +152,7 @@ const cases: Case[] = [
   [rules.customerManagedKey, () => [premium({ encryption: { status: "enabled" } })], () => [premium({})], "Microsoft-managed keys"],
   [
     rules.auditLogsToStorage,
-    () => auditSetup(AUDIT_LOGS),
+    () => [...auditSetup(AUDIT_GROUP), ...auditSetup([{ categoryGroup: "allLogs", enabled: true }])],
     () => auditSetup([AUDIT_LOGS[0]]),
     "has no diagnostic setting that keeps its login and repository events",
   ],
@@ -248,7 +249,7 @@ describe("details", () => {
   });
 
   test("audit logs: a setting for another registry does not count", async () => {
-    const [registry, setting] = auditSetup(AUDIT_LOGS);
+    const [registry, setting] = auditSetup(AUDIT_GROUP);
     const other = premium();
     expect(await violations(rules.auditLogsToStorage, [registry, setting, other])).toEqual([
       `Registry ${other.name} has no diagnostic setting that keeps its login and repository events.`,
@@ -256,7 +257,14 @@ describe("details", () => {
   });
 
   test("audit logs: a setting without a destination does not count", async () => {
-    expect(await violations(rules.auditLogsToStorage, auditSetup(AUDIT_LOGS, {}))).toHaveLength(1);
+    expect(await violations(rules.auditLogsToStorage, auditSetup(AUDIT_GROUP, {}))).toHaveLength(1);
+  });
+
+  test("audit logs: both categories listed one by one are not enough for Azure Policy 187242f4", async () => {
+    expect(await violations(rules.auditLogsToStorage, auditSetup(AUDIT_LOGS))).toEqual([
+      expect.stringContaining("logs its events by category: Azure Policy 187242f4 counts only the category group audit or allLogs"),
+    ]);
+    expect(await violations(rules.auditLogsToStorage, auditSetup([{ categoryGroup: "audit", enabled: false }]))).toHaveLength(1);
   });
 
   test("secrets: stack outputs with credential names must be secrets", async () => {
