@@ -164,7 +164,7 @@ const STORAGE: Definition[] = [
     "StorageAccess_TrustedMicrosoftServices_Audit.json",
     ({ storage }) => {
       const bypass = get(storage, "networkRuleSet.bypass");
-      return bypass !== undefined && !String(bypass).includes("AzureServices");
+      return bypass !== undefined && !(typeof bypass === "string" && bypass.includes("AzureServices"));
     },
   ],
   [
