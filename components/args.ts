@@ -19,7 +19,8 @@ import {
   WebhookAction,
 } from "./azure-facts";
 import { PurgeRule, parseDuration, parseFilter, validateCron } from "./purge-rules";
-import { ValidationError, oneOfText, read, show } from "./validation";
+import { AZURE_REGIONS, AZURE_REGIONS_AS_OF, isAzureRegion } from "./azure-regions";
+import { ValidationError, closest, oneOfText, read, show } from "./validation";
 
 /** Which GitHub Actions runs may sign in as the CI identity (one of branch, environment, tag, pullRequest). */
 export interface GitHubSubjectArgs {
@@ -305,6 +306,17 @@ const SETTINGS: readonly (keyof ContainerRegistryArgs)[] = [
 
 const LOCATION = { pattern: /^[a-z][a-z0-9]{2,39}$/i, rule: "an Azure region name such as westeurope or eastus2" };
 
+/** An optional Azure region: a name Azure has (AZURE_REGIONS), or a message with the closest ones. */
+function readLocation(setting: string, value: unknown): string | undefined {
+  const location = read.optionalString(setting, value, LOCATION.pattern, LOCATION.rule);
+  if (location === undefined || isAzureRegion(location)) return location;
+  const near = closest(location, AZURE_REGIONS);
+  throw new ValidationError(
+    setting,
+    `${show(location)} is not an Azure region${near.length > 0 ? `: did you mean ${oneOfText(near)}?` : `: use ${LOCATION.rule}`} (regions known as of ${AZURE_REGIONS_AS_OF})`,
+  );
+}
+
 /**
  * Checks every setting, its type and range, and the combinations, and applies defaults. Runs before
  * any resource is declared; throws a ValidationError naming the setting, the value and what is allowed.
@@ -316,7 +328,7 @@ export function resolveArgs(input: unknown): ResolvedArgs {
     keyof ContainerRegistryArgs,
     unknown
   >;
-  const location = read.optionalString("location", args.location, LOCATION.pattern, LOCATION.rule);
+  const location = readLocation("location", args.location);
   const ipRules = read.array("ipRules", args.ipRules).map((rule, i) => resolveIpRule(`ipRules[${i}]`, rule));
   const privateEndpoints = read.array("privateEndpoints", args.privateEndpoints).map(resolvePrivateEndpoint);
   const publicNetworkAccess = read.oneOf(
@@ -465,14 +477,14 @@ function resolvePrivateEndpoint(value: unknown, index: number): PrivateEndpointA
     ARM_ID.privateDnsZone,
     "the ARM id of a privatelink.azurecr.io private DNS zone",
   );
-  const location = read.optionalString(`${setting}.location`, entry.location, LOCATION.pattern, LOCATION.rule);
+  const location = readLocation(`${setting}.location`, entry.location);
   return { subnetId, ...(privateDnsZoneId ? { privateDnsZoneId } : {}), ...(location ? { location } : {}) };
 }
 
 function resolveReplica(value: unknown, index: number, registryLocation: string | undefined): Required<ReplicaArgs> {
   const setting = `replicas[${index}]`;
   const entry = read.object(setting, value, ["location", "zoneRedundancy", "regionalEndpointEnabled"]);
-  const location = read.optionalString(`${setting}.location`, entry.location, LOCATION.pattern, LOCATION.rule);
+  const location = readLocation(`${setting}.location`, entry.location);
   if (!location) throw new ValidationError(`${setting}.location`, `is missing: use ${LOCATION.rule}`);
   if (registryLocation && location.toLowerCase() === registryLocation.toLowerCase()) {
     throw new ValidationError(

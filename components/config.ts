@@ -1,13 +1,61 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerRegistryArgs } from "./args";
 import { ContainerRegistry } from "./container-registry";
-import { ValidationError } from "./validation";
+import { ValidationError, closest, oneOfText } from "./validation";
 
 /** The stack config namespace: `acr-infra:<setting>`, the same names as the component args. */
 export const CONFIG_NAMESPACE = "acr-infra";
 
 /** Settings whose config value is text as written; the others are YAML/JSON values (numbers, booleans, objects, lists). */
 const TEXT_SETTINGS = new Set(["registryName", "resourceGroupName", "location", "sku"]);
+
+/**
+ * Config namespaces the stack program reads: its own, and the providers it uses (each reads the
+ * keys its package declares in config/vars; `pulumi:` holds the engine's own settings).
+ */
+function knownNamespaces(): Record<string, readonly string[] | "any"> {
+  /* eslint-disable @typescript-eslint/no-require-imports -- the providers' own lists of their settings */
+  return {
+    [CONFIG_NAMESPACE]: "any",
+    "azure-native": Object.keys(require("@pulumi/azure-native/config/vars") as object),
+    azuread: Object.keys(require("@pulumi/azuread/config/vars") as object),
+    random: [],
+    pulumi: "any",
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
+ * Checks the stack's config keys outside the acr-infra namespace. A namespace that is a near miss
+ * of one the program reads (`acr-infr:tags`), or a key a provider does not have
+ * (`azure-native:locaton`), would be ignored without a word: both are refused, with the closest
+ * name. A namespace nothing here reads is reported as a warning.
+ */
+export function checkConfigKeys(keys: readonly string[], warn: (message: string) => void = (m) => void pulumi.log.warn(m)): void {
+  const known = knownNamespaces();
+  for (const fullKey of keys) {
+    const colon = fullKey.indexOf(":");
+    const namespace = fullKey.slice(0, colon);
+    const key = fullKey.slice(colon + 1);
+    const settings = known[namespace];
+    if (settings === "any") continue;
+    if (settings) {
+      if (settings.includes(key)) continue;
+      const near = closest(key, settings);
+      throw new ValidationError(
+        fullKey,
+        `is not a setting of ${namespace}${near.length > 0 ? `: did you mean ${oneOfText(near.map((k) => `${namespace}:${k}`))}?` : ""}`,
+      );
+    }
+    const near = closest(namespace, Object.keys(known), 1);
+    if (near.length > 0) {
+      throw new ValidationError(fullKey, `is in no namespace this stack reads: did you mean ${near[0]}:${key}?`);
+    }
+    warn(
+      `${fullKey}: nothing in this stack reads the ${namespace} namespace (it reads ${oneOfText(Object.keys(known))}); the key is ignored.`,
+    );
+  }
+}
 
 /**
  * Reads every `acr-infra:*` key of the stack's config as the component's args. A key the component
@@ -20,9 +68,6 @@ export function readStackConfig(): ContainerRegistryArgs {
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     raw[key] = TEXT_SETTINGS.has(key) ? value : parseValue(value);
-  }
-  if (raw.location === undefined || raw.location === "") {
-    raw.location = new pulumi.Config("azure-native").get("location");
   }
   return raw;
 }
@@ -41,11 +86,22 @@ function parseValue(value: string): unknown {
  * message naming the config key (`acr-infra:sku`), before any resource is declared.
  */
 export function containerRegistryFromConfig(name: string, opts?: pulumi.ComponentResourceOptions): ContainerRegistry {
+  checkConfigKeys(Object.keys(pulumi.runtime.allConfig()));
   const args = readStackConfig();
   try {
     return new ContainerRegistry(name, args, opts);
   } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
     // The stack program has one component, configured by the stack: the config key says it all.
-    throw error instanceof ValidationError ? new ValidationError(`${CONFIG_NAMESPACE}:${error.setting}`, error.problem) : error;
+    if (error.setting === "location" && args.location === undefined) {
+      const fromProvider = new pulumi.Config("azure-native").get("location") !== undefined;
+      throw fromProvider
+        ? new ValidationError("azure-native:location", error.problem)
+        : new ValidationError(
+            `${CONFIG_NAMESPACE}:location`,
+            "is missing: set acr-infra:location or azure-native:location to the region, such as westeurope",
+          );
+    }
+    throw new ValidationError(`${CONFIG_NAMESPACE}:${error.setting}`, error.problem);
   }
 }

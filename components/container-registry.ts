@@ -14,9 +14,21 @@ import { assignRole, createCiPrincipal, createPullIdentity } from "./principal";
 import { createPurgeTasks } from "./purge-task";
 import { createRegistry } from "./registry";
 
+/**
+ * The settings, with the region made explicit: the `location` argument, else the azure-native
+ * provider's `location` setting, checked the same way. A registry never goes out without a region.
+ */
 function resolveSettings(name: string, args: ContainerRegistryArgs): ResolvedArgs {
   try {
-    return resolveArgs(args);
+    const providerLocation = args.location ? undefined : new pulumi.Config("azure-native").get("location");
+    const settings = resolveArgs(providerLocation ? { ...args, location: providerLocation } : args);
+    if (!settings.location) {
+      throw new ValidationError(
+        "location",
+        "is missing: give the region (such as westeurope) in location, or in the azure-native:location setting of the stack",
+      );
+    }
+    return settings;
   } catch (error) {
     throw error instanceof ValidationError ? error.of(`ContainerRegistry ${JSON.stringify(name)}`) : error;
   }

@@ -32,6 +32,30 @@ function fail(setting: string, value: unknown, allowed: string): never {
   throw new ValidationError(setting, `${show(value)} is not allowed: ${allowed}`);
 }
 
+/** Edit distance (insertions, deletions, substitutions) between two words. */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** The candidates nearest to a word (at most `count`, within a third of its length), nearest first. */
+export function closest(word: string, candidates: readonly string[], count = 3): string[] {
+  const limit = Math.max(2, Math.ceil(word.length / 3));
+  return candidates
+    .map((candidate) => ({ candidate, distance: editDistance(word.toLowerCase(), candidate.toLowerCase()) }))
+    .filter(({ distance }) => distance <= limit)
+    .sort((x, y) => x.distance - y.distance || x.candidate.localeCompare(y.candidate))
+    .slice(0, count)
+    .map(({ candidate }) => candidate);
+}
+
 /** List words as prose: "a, b or c". */
 export function oneOfText(values: readonly string[]): string {
   return values.length === 1 ? values[0] : `${values.slice(0, -1).join(", ")} or ${values[values.length - 1]}`;

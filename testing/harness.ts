@@ -211,7 +211,11 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       return undefined;
     }
   });
-  if (failure) throw failure.error;
+  if (failure) {
+    // Settle what was registered before the failure, so that the next run in this process starts clean.
+    await pulumi.runtime.disconnect();
+    throw failure.error;
+  }
   const exports: Record<string, unknown> = {};
   for (const [key, value] of Object.entries((returned ?? {}) as Record<string, unknown>)) {
     if (value !== undefined && key !== "__esModule" && key !== "default") exports[key] = value;

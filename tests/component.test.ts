@@ -49,6 +49,7 @@ beforeAll(async () => {
         purge: [{ schedule: "0 3 * * *", filter: "web/.*:pr-.*", ago: "7d", keep: 3, untagged: true }],
       });
       api = new ContainerRegistry("api", {
+        location: "northeurope",
         resourceGroupName: "shared-rg",
         protect: true,
         servicePrincipal: { enabled: false },

@@ -41,7 +41,7 @@ beforeAll(async () => {
         servicePrincipal: { credential: "federated", github: { repository: "contoso/app", branch: "main" } },
       });
       // Soft delete on Standard, which needs neither retention nor replicas.
-      new ContainerRegistry("soft", { sku: "Standard", softDeleteDays: 7, servicePrincipal: { enabled: false } });
+      new ContainerRegistry("soft", { sku: "Standard", location: "westeurope", softDeleteDays: 7, servicePrincipal: { enabled: false } });
       return {};
     },
   });

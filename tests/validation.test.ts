@@ -202,6 +202,7 @@ describe("a bad stack config stops the program before any resource is declared",
 test("used from code, the message says which component the setting belongs to", async () => {
   let error: unknown;
   await runProgram({
+    config: { "azure-native:location": "westeurope" },
     program: () => {
       new ContainerRegistry("api", { sku: "Premium" });
       new ContainerRegistry("web", { sku: "Gold" as never });
