@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { DEFAULTS, resolveArgs } from "../components";
+import { githubSubject } from "../components/principal";
 import { ROOT } from "./support/stacks";
 
 type Declared = Record<string, { type?: string; default?: unknown }>;
@@ -28,4 +29,36 @@ test("Pulumi.yaml's defaults are the component's defaults", () => {
   for (const [key, value] of Object.entries(DEFAULTS)) expect([key, project.config[key].default]).toEqual([key, value]);
   // Settings without a default are declared empty ("" or []), which the component reads as unset.
   expect(resolveArgs(Object.fromEntries(Object.entries(project.config).map(([k, d]) => [k, d.default])))).toEqual(resolveArgs({}));
+});
+
+describe("CI and previews, as the CI template documents them", () => {
+  type Step = { uses?: string; with?: Record<string, unknown> };
+  type Job = { if?: string; needs?: string; environment?: string; steps: Step[] };
+  const workflow = yaml.load(fs.readFileSync(path.join(ROOT, "ci-templates", "github-actions", "acr-infra.yml"), "utf8")) as {
+    on: Record<string, unknown>;
+    jobs: Record<string, Job>;
+  };
+
+  test("nothing refreshes on its own: a pull-request preview's Reader identity cannot read Entra ID objects", () => {
+    expect((project as { options?: { refresh?: string } }).options?.refresh).not.toBe("always");
+    const previews = workflow.jobs.plan.steps.filter((s) => s.uses?.startsWith("pulumi/actions") && s.with?.command === "preview");
+    expect(previews).toHaveLength(2);
+    for (const preview of previews) expect(preview.with?.refresh).toBe(false);
+  });
+
+  test("the weekly run deploys dev (its secrets rotate) and never waits for a production approval", () => {
+    expect(workflow.on.schedule).toBeDefined();
+    expect(workflow.jobs["deploy-prod"].environment).toBe("production");
+    expect(workflow.jobs["deploy-prod"].if).toBe("github.event_name == 'push' || github.event_name == 'workflow_dispatch'");
+    expect(workflow.jobs["deploy-dev"].if).toBe("github.event_name != 'pull_request'");
+  });
+
+  test("the id-based GitHub subject the CI template shows is the one the setting makes", () => {
+    const readme = fs.readFileSync(path.join(ROOT, "ci-templates", "README.md"), "utf8");
+    const block = /```yaml\n(acr-infra:servicePrincipal:\n[^`]*?repository: example-org@[^`]*?)# subject: (\S+)\n```/.exec(readme);
+    expect(block).not.toBeNull();
+    const settings = (yaml.load(block![1]) as Record<string, unknown>)["acr-infra:servicePrincipal"];
+    const resolved = resolveArgs({ servicePrincipal: settings as never }).servicePrincipal;
+    expect(githubSubject(resolved.github!)).toBe(block![2]);
+  });
 });
