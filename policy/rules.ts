@@ -181,13 +181,18 @@ export const dedicatedDataEndpoints: AcrPolicy = {
 
 export const armAudienceTokensDisabled: AcrPolicy = {
   name: "acr-arm-audience-tokens-disabled",
-  description: "Entra ID tokens with the ARM audience are refused for registry access, set explicitly (Azure Policy 42781ec6).",
+  description:
+    "Entra ID tokens with the ARM audience are refused for registry access, set explicitly (Azure Policy 42781ec6). Advisory everywhere: App Service and Container Apps pull with such tokens.",
   enforcementLevel: "advisory",
-  productionEnforcementLevel: "mandatory",
+  // Azure's own definition audits rather than denies, and Azure's own App Service and Container
+  // Apps need ARM-audience tokens to pull: a production stack that serves them must be able to.
+  productionEnforcementLevel: "advisory",
   inPolicyPack: true,
   validateResource: validateRegistry((registry, _, report) => {
     if (!isDisabled(registry.policies?.azureADAuthenticationAsArmPolicy?.status)) {
-      report("ARM-audience tokens are not explicitly disabled: any ARM token of an identity with access can be used against the registry.");
+      report(
+        "ARM-audience tokens are not explicitly disabled: any ARM token of an identity with access can be used against the registry. Set armAudienceTokensEnabled: false unless App Service or Container Apps pull from it.",
+      );
     }
   }),
 };
