@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { load } from "js-yaml";
 import { ContainerRegistry, ROLE_DEFINITION_IDS, purgeCommand } from "../components";
 import { STORAGE_ACCOUNT_NAME } from "../components/azure-facts";
-import { roleAssignmentName } from "../components/principal";
+import { roleAssignmentName, secretSchedule } from "../components/principal";
 import {
   AzureMocks,
   MOCK_DEPLOYER,
@@ -199,6 +199,25 @@ describe("CI service principal", () => {
       ["web-ci-b", { window: "345" }, "2027-03-03T00:00:00Z"],
     ]);
     for (const password of passwords) expect(password.dependsOn).toContain(find("web", T.application).urn);
+  });
+
+  test.each([
+    ["60-day periods, 180-day lifetime", 60, 180],
+    ["10-day periods, 30-day lifetime (dev)", 10, 30],
+    ["1-day periods, 3-day lifetime", 1, 3],
+  ])("%s: the secret CI was given stays valid and unchanged until the next rotation of the other", (_, rotation, lifetime) => {
+    const DAY = 86_400_000;
+    // Every day for a year: what was handed out yesterday is still one of the two today, or, if it
+    // was renewed, only after a full period in which the newer one was handed out.
+    for (let t = NOW; t < NOW + 365 * DAY; t += DAY / 2) {
+      const before = secretSchedule(t, rotation, lifetime);
+      const after = secretSchedule(t + rotation * DAY, rotation, lifetime);
+      // One period later, the secret handed out before is still there, as the previous one.
+      expect(after.previous).toEqual(before.current);
+      // And it is valid until it is replaced, with time to spare.
+      expect(Date.parse(before.current.endDate)).toBeGreaterThan(Date.parse(before.current.replacedAfter));
+      expect(before.current.slot).not.toBe(before.previous.slot);
+    }
   });
 
   test("the outputs hand out the newer secret and say when it expires and when it is replaced", async () => {

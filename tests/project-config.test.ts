@@ -62,3 +62,14 @@ describe("CI and previews, as the CI template documents them", () => {
     expect(githubSubject(resolved.github!)).toBe(block![2]);
   });
 });
+
+test("the README says what a delete lock blocks: children, role assignments and the diagnostic setting", () => {
+  // Azure Resource Manager docs, "Lock your resources": a CanNotDelete lock on a resource prevents
+  // deleting role assignments at its scope, and extension resources such as diagnostic settings
+  // inherit the lock of the resource they are applied to.
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  const lockSection = readme.slice(readme.indexOf("With `lock: true`"), readme.indexOf("```sh\nnpm ci\naz login"));
+  expect(lockSection).toMatch(/role assignments on the registry/);
+  expect(lockSection).toMatch(/diagnostic setting/);
+  expect(lockSection).toMatch(/replicas, webhooks, purge tasks, scope maps, tokens/);
+});

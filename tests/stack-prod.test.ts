@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramRun } from "../testing";
-import { T, ofType, registryInputs, runStack, single } from "./support/stacks";
+import * as path from "path";
+import { ROOT, T, ofType, registryInputs, runStack, single } from "./support/stacks";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -92,4 +93,20 @@ test("prod keeps a year of audit logs and purges old pull-request images keeping
   expect(Buffer.from(step.encodedTaskContent, "base64").toString()).toContain(
     "acr purge --filter '.*:^(?:pr-.*)$' --ago 30d --keep 10 --untagged",
   );
+});
+
+test("a prod stack that serves App Service or Container Apps may accept ARM-audience tokens: an advisory, not a stop", async () => {
+  // Their docs require the registry to accept ARM-audience tokens for managed-identity pulls.
+  jest.resetModules();
+  const { planProgram, readStackFile } = await import("../testing");
+  const { config, secretKeys } = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
+  const serving = await planProgram({
+    stack: "prod",
+    production: true,
+    config: { ...config, "acr-infra:armAudienceTokensEnabled": true },
+    secretConfigKeys: secretKeys,
+    program: () => require("../index"),
+  });
+  expect(serving.policyViolations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
+  expect(serving.policyViolations.map((v) => [v.policy, v.enforcement])).toContainEqual(["acr-arm-audience-tokens-disabled", "advisory"]);
 });
