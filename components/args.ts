@@ -26,11 +26,11 @@ import { ValidationError, closest, oneOfText, read, show } from "./validation";
 export interface GitHubSubjectArgs {
   /** `owner/repository`. */
   repository: string;
-  /** Runs on this branch, e.g. `main`. */
+  /** Runs on this branch, e.g. `main` (or `refs/heads/main`). */
   branch?: string;
   /** Jobs that use this GitHub environment, e.g. `production`. */
   environment?: string;
-  /** Runs for this tag, e.g. `v1.0.0`. */
+  /** Runs for this tag, e.g. `v1.0.0` (or `refs/tags/v1.0.0`). */
   tag?: string;
   /** Pull-request runs. */
   pullRequest?: boolean;
@@ -147,7 +147,10 @@ export interface ContainerRegistryArgs {
   registryName?: string;
   /** Use this existing resource group instead of creating one. */
   resourceGroupName?: string;
-  /** Azure region. Default: the `azure-native:location` provider setting. */
+  /**
+   * Azure region, one of the dated list in azure-regions.ts. Default: the `azure-native:location`
+   * provider setting; without either the component refuses to declare anything.
+   */
   location?: string;
   /** `Basic`, `Standard` (default) or `Premium`. */
   sku?: Sku;
@@ -171,9 +174,12 @@ export interface ContainerRegistryArgs {
   ipRules?: string[];
   /** Let trusted Azure services (ACR Tasks, Defender) through the network rules. Default `true`. */
   trustedServicesBypass?: boolean;
-  /** Private endpoints in existing subnets (Premium). */
+  /** Private endpoints in existing subnets (Premium), one per subnet; each is named from its subnet. */
   privateEndpoints?: PrivateEndpointArgs[];
-  /** Spread the registry over availability zones (Premium). Default `false`. */
+  /**
+   * Spread the registry over availability zones (Premium). Default `false`. Sent when the registry
+   * is created, never updated after (Azure calls the property legacy and may read it back as Disabled).
+   */
   zoneRedundancy?: boolean;
   /** Geo-replicas in other regions (Premium). */
   replicas?: ReplicaArgs[];
@@ -187,9 +193,13 @@ export interface ContainerRegistryArgs {
   exportEnabled?: boolean;
   /** Dedicated data endpoints `<name>.<region>.data.azurecr.io` (Premium). Default `false`. */
   dataEndpointEnabled?: boolean;
-  /** Accept Entra ID tokens with the ARM audience for registry access. Default `false` (set explicitly). */
+  /**
+   * Accept Entra ID tokens with the ARM audience for registry access. Default `false` (set
+   * explicitly; Azure Policy 42781ec6). App Service and Container Apps pull with such tokens: a
+   * registry they pull from with a managed identity needs `true`.
+   */
   armAudienceTokensEnabled?: boolean;
-  /** Customer-managed key encryption (Premium). */
+  /** Customer-managed key encryption (Premium). Azure sets it only at creation: adding or removing it replaces the registry. */
   encryption?: EncryptionArgs;
   /** Managed identities on the registry. */
   identity?: RegistryIdentityArgs;
