@@ -17,7 +17,7 @@ const outputs = {
   servicePrincipalObjectId: acr.servicePrincipalObjectId,
   servicePrincipalClientSecret: acr.servicePrincipalClientSecret,
   servicePrincipalClientSecretExpiresAt: acr.servicePrincipalClientSecretExpiresAt,
-  servicePrincipalClientSecretReplacedAfter: acr.servicePrincipalClientSecretReplacedAfter,
+  servicePrincipalClientSecretRenewsAt: acr.servicePrincipalClientSecretRenewsAt,
   pullIdentityId: acr.pullIdentityId,
   pullIdentityClientId: acr.pullIdentityClientId,
   pullIdentityPrincipalId: acr.pullIdentityPrincipalId,

@@ -52,9 +52,9 @@ export interface ServicePrincipalArgs {
   /** Days each client secret stays valid. Default 180; 1 to 730, more than twice `rotationDays`. */
   passwordLifetimeDays?: number;
   /**
-   * Days between new client secrets. Two secrets are kept, renewed in turn: a new one is issued
-   * every `rotationDays` and each is replaced after twice that, so the one CI holds stays valid for
-   * a full period after a newer one appears. Default 60; 1 to 365.
+   * Days between new client secrets. Two secrets are kept in turn: each period of this many days
+   * has a new one, issued by its first deployment; a replaced secret is left valid until its own end
+   * date. Default 60; 1 to 365, less than half of `passwordLifetimeDays`.
    */
   rotationDays?: number;
   /** Accept `Owner` or `Contributor` as `role`. Default `false`: CI should not manage the registry. */

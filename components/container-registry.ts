@@ -61,8 +61,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   readonly servicePrincipalClientSecret?: pulumi.Output<string>;
   /** When that secret expires (RFC 3339). */
   readonly servicePrincipalClientSecretExpiresAt?: pulumi.Output<string>;
-  /** After this time (RFC 3339) the next deployment deletes that secret: CI must have the newer one by then. */
-  readonly servicePrincipalClientSecretReplacedAfter?: pulumi.Output<string>;
+  /** From this time (RFC 3339) the next deployment hands out a newer secret; the one before stays valid until it expires. */
+  readonly servicePrincipalClientSecretRenewsAt?: pulumi.Output<string>;
   /** Only with `pullIdentity`: the identity's ARM id, client id and principal (object) id. */
   readonly pullIdentityId?: pulumi.Output<string>;
   readonly pullIdentityClientId?: pulumi.Output<string>;
@@ -105,7 +105,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       this.servicePrincipalObjectId = ci.objectId;
       this.servicePrincipalClientSecret = ci.clientSecret;
       if (ci.clientSecretExpiresAt) this.servicePrincipalClientSecretExpiresAt = pulumi.output(ci.clientSecretExpiresAt);
-      if (ci.clientSecretReplacedAfter) this.servicePrincipalClientSecretReplacedAfter = pulumi.output(ci.clientSecretReplacedAfter);
+      if (ci.clientSecretRenewsAt) this.servicePrincipalClientSecretRenewsAt = pulumi.output(ci.clientSecretRenewsAt);
     }
     if (settings.pullIdentity) {
       const pull = createPullIdentity(ctx, registry.id, clientConfig.subscriptionId);
@@ -141,7 +141,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       servicePrincipalObjectId: this.servicePrincipalObjectId,
       servicePrincipalClientSecret: this.servicePrincipalClientSecret,
       servicePrincipalClientSecretExpiresAt: this.servicePrincipalClientSecretExpiresAt,
-      servicePrincipalClientSecretReplacedAfter: this.servicePrincipalClientSecretReplacedAfter,
+      servicePrincipalClientSecretRenewsAt: this.servicePrincipalClientSecretRenewsAt,
       pullIdentityId: this.pullIdentityId,
       pullIdentityClientId: this.pullIdentityClientId,
       pullIdentityPrincipalId: this.pullIdentityPrincipalId,

@@ -55,9 +55,9 @@ export interface CiPrincipalPart {
   objectId: pulumi.Output<string>;
   /** The client secret to use now (the newer of the two), a Pulumi secret; absent for a federated credential. */
   clientSecret?: pulumi.Output<string>;
-  /** When that secret expires, and after which deployment it is deleted (RFC 3339). */
+  /** When that secret expires, and from when a deployment hands out a newer one (RFC 3339). */
   clientSecretExpiresAt?: string;
-  clientSecretReplacedAfter?: string;
+  clientSecretRenewsAt?: string;
 }
 
 /**
@@ -80,36 +80,36 @@ export interface SecretSlot {
   slot: "a" | "b";
   /** The rotation window it was issued in (whole `rotationDays` periods since 1970-01-01): a change replaces it. */
   window: number;
-  /** RFC 3339: the window's start, its end date, and the time after which the next deployment replaces it. */
-  issuedFrom: string;
+  /** RFC 3339: when it ends (`lifetimeDays` after its window began). */
   endDate: string;
-  replacedAfter: string;
+  /** RFC 3339: the end of its window, from when the next deployment hands out a newer secret. */
+  renewsAt: string;
 }
 
 export interface SecretSchedule {
-  /** The secret to hand out now: the one issued in the current window. */
+  /** The secret to hand out now: the one of the current window. */
   current: SecretSlot;
-  /** The other, issued one window earlier and still valid: what CI may still hold. */
+  /** The other, of the window before: what CI may still hold. */
   previous: SecretSlot;
 }
 
 const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.000Z$/, "Z");
 
 /**
- * Two staggered client secrets. Time is cut into windows of `rotationDays`; slot a is renewed in
- * even windows, slot b in odd ones, so each secret lives two windows and a new one appears every
- * window. The secret handed out is always the newer: when it changes, the one CI holds stays valid
- * for one more window, so CI picks the new one up in its next run without a moment of failure.
- * Derived from the clock alone, so a preview needs no refresh (and no Entra ID reads) to see it.
+ * Two staggered client secrets. Time is cut into windows of `rotationDays`; slot a belongs to even
+ * windows, slot b to odd ones, so a new secret appears in each window and the one handed out is
+ * always the newer. A slot is replaced when its window comes round again, and a replaced secret is
+ * not deleted (the passwords are retained): it stays valid until its own end date, however long
+ * deployments were skipped and whatever settings changed. Derived from the clock alone, so a
+ * preview needs no refresh (and no Entra ID reads) to see it.
  */
 export function secretSchedule(nowMs: number, rotationDays: number, lifetimeDays: number): SecretSchedule {
   const current = Math.floor(nowMs / (rotationDays * DAY_MS));
   const slotOf = (window: number): SecretSlot => ({
     slot: window % 2 === 0 ? "a" : "b",
     window,
-    issuedFrom: rfc3339(window * rotationDays * DAY_MS),
     endDate: rfc3339(window * rotationDays * DAY_MS + lifetimeDays * DAY_MS),
-    replacedAfter: rfc3339((window + 2) * rotationDays * DAY_MS),
+    renewsAt: rfc3339((window + 1) * rotationDays * DAY_MS),
   });
   return { current: slotOf(current), previous: slotOf(current - 1) };
 }
@@ -119,10 +119,11 @@ export function secretSchedule(nowMs: number, rotationDays: number, lifetimeDays
  * either two staggered client secrets (see `secretSchedule`) or a federated credential for GitHub
  * Actions OIDC, which has no secret.
  *
- * The deploying principal owns both the application and the service principal: with the
+ * The principal that creates them owns both the application and the service principal: with the
  * `Application.ReadWrite.OwnedBy` permission it must own both, or later updates fail (@pulumi/azuread
  * 6.9.1 servicePrincipal.d.ts: "must be an owner of _both_ the linked application registration, _and_
- * the service principal").
+ * the service principal"). Owners are set at creation and then left alone: a preview or an update
+ * run by someone else must not take them away from the identity CI deploys with.
  */
 export function createCiPrincipal(
   ctx: PartContext,
@@ -134,16 +135,13 @@ export function createCiPrincipal(
 ): CiPrincipalPart {
   const displayName = `${pulumi.getProject()}-${pulumi.getStack()}-${ctx.name}-ci`;
   const owners = [deployerObjectId];
+  const ownedOnce = { parent: ctx.parent, ignoreChanges: ["owners"] };
   const application = new azuread.Application(
     `${ctx.name}-ci`,
     { displayName, notes: `${settings.role} on the registry for CI; managed by acr-infra.`, owners },
-    { parent: ctx.parent },
+    ownedOnce,
   );
-  const servicePrincipal = new azuread.ServicePrincipal(
-    `${ctx.name}-ci`,
-    { clientId: application.clientId, owners },
-    { parent: ctx.parent },
-  );
+  const servicePrincipal = new azuread.ServicePrincipal(`${ctx.name}-ci`, { clientId: application.clientId, owners }, ownedOnce);
   const roleAssignment = assignRole(ctx, `${ctx.name}-ci-role`, registryId, subscriptionId, {
     principalId: servicePrincipal.objectId,
     principalType: "ServicePrincipal",
@@ -167,8 +165,9 @@ export function createCiPrincipal(
     return part;
   }
 
-  // A change of rotateWhenChanged or endDate replaces a password (the old one is deleted): each slot
-  // changes only when its own window comes round again, two windows after it was issued.
+  // A change of rotateWhenChanged or endDate replaces a password; retainOnDelete leaves the replaced
+  // one in Entra ID until its end date, so the secret CI holds is never cut off by an update (a
+  // skipped window, or a change of rotationDays or passwordLifetimeDays, replaces both slots).
   const schedule = secretSchedule(nowMs, settings.rotationDays, settings.passwordLifetimeDays);
   const passwords = Object.fromEntries(
     [schedule.current, schedule.previous].map((slot) => [
@@ -177,11 +176,12 @@ export function createCiPrincipal(
         `${ctx.name}-ci-${slot.slot}`,
         {
           applicationId: application.id,
-          displayName: `acr-infra ${slot.slot} (from ${slot.issuedFrom.slice(0, 10)})`,
+          displayName: `acr-infra ${slot.slot}`,
           endDate: slot.endDate,
           rotateWhenChanged: { window: String(slot.window) },
         },
-        { parent: ctx.parent },
+        // 0.1 had one password, "<name>-ci": slot a takes it over, so the upgrade retains it too.
+        { parent: ctx.parent, retainOnDelete: true, aliases: slot.slot === "a" ? [{ name: `${ctx.name}-ci` }] : [] },
       ),
     ]),
   ) as Record<"a" | "b", azuread.ApplicationPassword>;
@@ -189,7 +189,7 @@ export function createCiPrincipal(
     ...part,
     clientSecret: pulumi.secret(passwords[schedule.current.slot].value),
     clientSecretExpiresAt: schedule.current.endDate,
-    clientSecretReplacedAfter: schedule.current.replacedAfter,
+    clientSecretRenewsAt: schedule.current.renewsAt,
   };
 }
 

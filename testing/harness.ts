@@ -36,6 +36,8 @@ export interface PlannedResource {
   deleteBeforeReplace: boolean;
   /** Input paths the engine never updates on an existing resource. */
   ignoreChanges: string[];
+  /** Left in the cloud when Pulumi deletes or replaces it. */
+  retainOnDelete: boolean;
 }
 
 export interface ProgramRun {
@@ -74,6 +76,7 @@ interface RegisterRequest {
   getReplaceonchangesList(): string[];
   getDeletebeforereplace(): boolean;
   getIgnorechangesList(): string[];
+  getRetainondelete(): boolean;
   getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -184,6 +187,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     replaceOnChanges: [...request.getReplaceonchangesList()],
     deleteBeforeReplace: request.getDeletebeforereplace(),
     ignoreChanges: [...request.getIgnorechangesList()],
+    retainOnDelete: request.getRetainondelete(),
   }));
   monitor.readResource = recording(monitor.readResource.bind(monitor), (request: ReadRequest) => ({
     ...common(request),
@@ -195,6 +199,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     replaceOnChanges: [],
     deleteBeforeReplace: false,
     ignoreChanges: [],
+    retainOnDelete: false,
   }));
 
   // As `pulumi up` does: the program runs inside the root stack resource, its exports the stack's

@@ -25,6 +25,7 @@ function resource(type: string, inputs: Record<string, unknown>, extra: Partial<
     replaceOnChanges: [],
     deleteBeforeReplace: false,
     ignoreChanges: [],
+    retainOnDelete: false,
     ...extra,
   };
 }

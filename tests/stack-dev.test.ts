@@ -54,7 +54,7 @@ test("stack outputs: exactly the documented keys; no admin credentials while the
       "servicePrincipalClientId",
       "servicePrincipalClientSecret",
       "servicePrincipalClientSecretExpiresAt",
-      "servicePrincipalClientSecretReplacedAfter",
+      "servicePrincipalClientSecretRenewsAt",
       "servicePrincipalObjectId",
       "storageAccountName",
       "tenantId",
