@@ -185,7 +185,11 @@ export interface ContainerRegistryArgs {
   replicas?: ReplicaArgs[];
   /** Delete untagged manifests after this many days, 0 to 365 (Premium). Default: no retention policy. */
   retentionDays?: number;
-  /** Keep deleted artifacts this many days, 1 to 90 (preview); not with retentionDays or replicas. */
+  /**
+   * Keep deleted artifacts this many days, 1 to 90 (preview: the registry is then declared at a
+   * preview API version); not with retentionDays or replicas. 0 turns soft delete off on a registry
+   * that had it (leaving the setting out would not).
+   */
   softDeleteDays?: number;
   /** Hold pushed images in quarantine until a scanner releases them (Premium). Default `false`. */
   quarantine?: boolean;
@@ -318,7 +322,9 @@ const LOCATION = { pattern: /^[a-z][a-z0-9]{2,39}$/i, rule: "an Azure region nam
 
 /** An optional Azure region: a name Azure has (AZURE_REGIONS), or a message with the closest ones. */
 function readLocation(setting: string, value: unknown): string | undefined {
-  const location = read.optionalString(setting, value, LOCATION.pattern, LOCATION.rule);
+  // Azure ignores case in region names; written in one case, a case-only edit is no change (a
+  // change of the registry's region replaces it).
+  const location = read.optionalString(setting, value, LOCATION.pattern, LOCATION.rule)?.toLowerCase();
   if (location === undefined || isAzureRegion(location)) return location;
   const near = closest(location, AZURE_REGIONS);
   throw new ValidationError(
@@ -373,7 +379,7 @@ export function resolveArgs(input: unknown): ResolvedArgs {
     zoneRedundancy: read.boolean("zoneRedundancy", args.zoneRedundancy, DEFAULTS.zoneRedundancy),
     replicas: read.array("replicas", args.replicas).map((replica, i) => resolveReplica(replica, i, location)),
     retentionDays: read.optionalInteger("retentionDays", args.retentionDays, 0, 365),
-    softDeleteDays: read.optionalInteger("softDeleteDays", args.softDeleteDays, 1, 90),
+    softDeleteDays: read.optionalInteger("softDeleteDays", args.softDeleteDays, 0, 90),
     quarantine: read.boolean("quarantine", args.quarantine, DEFAULTS.quarantine),
     exportEnabled: read.boolean("exportEnabled", args.exportEnabled, publicNetworkAccess === "Enabled"),
     dataEndpointEnabled: read.boolean("dataEndpointEnabled", args.dataEndpointEnabled, DEFAULTS.dataEndpointEnabled),
@@ -449,13 +455,13 @@ function checkCombinations(args: ResolvedArgs): void {
       "false needs publicNetworkAccess: Disabled: Azure only disables exports on a registry without public access",
     );
   }
-  if (args.softDeleteDays !== undefined && args.retentionDays !== undefined) {
+  if (args.softDeleteDays && args.retentionDays !== undefined) {
     throw new ValidationError(
       "softDeleteDays",
       `${args.softDeleteDays} is not allowed together with retentionDays: Azure takes one of the two`,
     );
   }
-  if (args.softDeleteDays !== undefined && args.replicas.length > 0) {
+  if (args.softDeleteDays && args.replicas.length > 0) {
     throw new ValidationError(
       "softDeleteDays",
       `${args.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`,

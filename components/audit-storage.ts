@@ -61,7 +61,12 @@ export function createAuditStorage(
       // allLogs is every category of the registry: ContainerRegistryLoginEvents and
       // ContainerRegistryRepositoryEvents, its only two (Azure Monitor, supported logs of
       // Microsoft.ContainerRegistry/registries), and any Azure adds later.
-      logs: [{ categoryGroup: REGISTRY_LOG_CATEGORY_GROUP, enabled: true }],
+      // The other group is listed, disabled, as Azure Policy's own "Enable logging by category group
+      // for Container registries" definitions deploy it (106cd3bd and its siblings look for both).
+      logs: [
+        { categoryGroup: REGISTRY_LOG_CATEGORY_GROUP, enabled: true },
+        { categoryGroup: "audit", enabled: false },
+      ],
       metrics: [{ category: "AllMetrics", enabled: true }],
     },
     { parent: ctx.parent },

@@ -47,9 +47,12 @@ export function checkConfigKeys(keys: readonly string[], warn: (message: string)
         `is not a setting of ${namespace}${near.length > 0 ? `: did you mean ${oneOfText(near.map((k) => `${namespace}:${k}`))}?` : ""}`,
       );
     }
-    const near = closest(namespace, Object.keys(known), 1);
-    if (near.length > 0) {
-      throw new ValidationError(fullKey, `is in no namespace this stack reads: did you mean ${near[0]}:${key}?`);
+    const [near] = closest(namespace, Object.keys(known), 1);
+    if (near) {
+      // Suggest the key in that namespace only where it exists there.
+      const nearSettings = known[near];
+      const suggestion = nearSettings === "any" || nearSettings.includes(key) ? `${near}:${key}` : `a key of the ${near} namespace`;
+      throw new ValidationError(fullKey, `is in no namespace this stack reads: did you mean ${suggestion}?`);
     }
     warn(
       `${fullKey}: nothing in this stack reads the ${namespace} namespace (it reads ${oneOfText(Object.keys(known))}); the key is ignored.`,
@@ -94,7 +97,7 @@ export function containerRegistryFromConfig(name: string, opts?: pulumi.Componen
     if (!(error instanceof ValidationError)) throw error;
     // The stack program has one component, configured by the stack: the config key says it all.
     if (error.setting === "location" && args.location === undefined) {
-      const fromProvider = new pulumi.Config("azure-native").get("location") !== undefined;
+      const fromProvider = Boolean(new pulumi.Config("azure-native").get("location"));
       throw fromProvider
         ? new ValidationError("azure-native:location", error.problem)
         : new ValidationError(

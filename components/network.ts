@@ -5,30 +5,36 @@ import { ResolvedArgs } from "./args";
 import { REGISTRY_PRIVATE_DNS_ZONE } from "./azure-facts";
 import { PartContext } from "./context";
 
+/** azure-native names an endpoint after its logical name plus a random suffix; Azure allows 64 characters. */
+const MAX_ENDPOINT_LOGICAL_NAME = 55;
+
 /**
  * The logical name of a registry's private endpoint: from its subnet (virtual network and subnet
- * names, and a short hash of the whole id so two networks with the same names stay apart), never
- * its place in the list, so reordering the list changes nothing.
+ * names, cut to fit, and a short hash of the whole id so two networks with the same names stay
+ * apart), never its place in the list, so reordering the list changes nothing.
  */
 export function privateEndpointName(component: string, subnetId: string): string {
   const [, vnet, subnet] = /virtualNetworks\/([^/]+)\/subnets\/([^/]+)$/i.exec(subnetId) ?? [];
   const hash = crypto.createHash("sha256").update(subnetId.toLowerCase()).digest("hex").slice(0, 8);
-  return `${component}-pe-${vnet}-${subnet}-${hash}`.toLowerCase();
+  const readable = `${component}-pe-${vnet}-${subnet}`.toLowerCase().slice(0, MAX_ENDPOINT_LOGICAL_NAME - hash.length - 1);
+  return `${readable}-${hash}`;
 }
 
 /**
  * Private endpoints for the registry in existing subnets, each registered in the
  * privatelink.azurecr.io zone when one is given (Premium). An endpoint cannot move to another
  * subnet (ARM answers CannotChangeSubnetOnExistingPrivateEndpoint): a different subnet is a
- * different endpoint, created before the old one is deleted.
+ * different endpoint, under another name. 0.1 named endpoints by their place in the list; the alias
+ * keeps such an endpoint when a stack is upgraded.
  */
 export function createPrivateEndpoints(
   ctx: PartContext,
   registryId: pulumi.Input<string>,
   endpoints: ResolvedArgs["privateEndpoints"],
 ): network.PrivateEndpoint[] {
-  return endpoints.map((endpoint) => {
+  return endpoints.map((endpoint, index) => {
     const name = privateEndpointName(ctx.name, endpoint.subnetId);
+    const upgradedFrom = `${ctx.name}-pe-${index}`;
     const privateEndpoint = new network.PrivateEndpoint(
       name,
       {
@@ -39,8 +45,7 @@ export function createPrivateEndpoints(
         privateLinkServiceConnections: [{ name: `${ctx.name}-registry`, privateLinkServiceId: registryId, groupIds: ["registry"] }],
         tags: ctx.tags,
       },
-      // Belt and braces: should the subnet of an endpoint under this name ever differ, replace it.
-      { parent: ctx.parent, replaceOnChanges: ["subnet.id", "location"] },
+      { parent: ctx.parent, aliases: [{ name: upgradedFrom }] },
     );
     if (endpoint.privateDnsZoneId) {
       new network.PrivateDnsZoneGroup(
@@ -51,7 +56,7 @@ export function createPrivateEndpoints(
           privateDnsZoneGroupName: "default",
           privateDnsZoneConfigs: [{ name: REGISTRY_PRIVATE_DNS_ZONE.replace(/\./g, "-"), privateDnsZoneId: endpoint.privateDnsZoneId }],
         },
-        { parent: ctx.parent },
+        { parent: ctx.parent, aliases: [{ name: `${upgradedFrom}-dns` }] },
       );
     }
     return privateEndpoint;

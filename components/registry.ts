@@ -57,7 +57,11 @@ function registryPolicies(args: ResolvedArgs): Record<string, unknown> {
           exportPolicy: { status: status(args.exportEnabled) },
         }
       : {}),
-    ...(args.softDeleteDays === undefined ? {} : { softDeletePolicy: { status: "enabled", retentionDays: args.softDeleteDays } }),
+    // Soft delete is sent only at the preview version. 0 turns it off there: leaving the setting out
+    // would go back to the GA version, which cannot say so, and leave it on in Azure.
+    ...(args.softDeleteDays === undefined
+      ? {}
+      : { softDeletePolicy: args.softDeleteDays === 0 ? { status: "disabled" } : { status: "enabled", retentionDays: args.softDeleteDays } }),
   };
 }
 
@@ -67,11 +71,12 @@ function registryPolicies(args: ResolvedArgs): Record<string, unknown> {
  */
 export function registryBody(args: ResolvedArgs): RegistryBody {
   const premium = args.sku === "Premium";
+  const identity = registryIdentity(args);
   return {
     // Soft delete exists only in preview API versions; everything else is in the GA version.
     apiVersion: args.softDeleteDays === undefined ? REGISTRY_API.version : REGISTRY_API.softDeleteVersion,
     sku: { name: args.sku },
-    ...(registryIdentity(args) ? { identity: registryIdentity(args) } : {}),
+    ...(identity ? { identity } : {}),
     properties: {
       adminUserEnabled: args.adminUserEnabled,
       anonymousPullEnabled: false,
@@ -111,20 +116,12 @@ export const REGISTRY_REPLACE_ON_CHANGES = ["location", "properties.encryption.s
 /**
  * Input paths the program never updates on an existing registry. `zoneRedundancy` is "a legacy
  * artifact that no longer controls behavior" and may read back as Disabled (ACR docs,
- * zone-redundancy.md): a refresh must not turn it into a diff on every run. The read-only
- * properties of API 2025-11-01 are never sent, but a refresh copies changed ones (private endpoint
- * connections, data endpoint host names) into the state's inputs; ignoring them keeps that from
- * showing as an update on the next run.
+ * zone-redundancy.md): a refresh must not turn it into a diff on every run. Read-only properties are
+ * not listed: an ignored path keeps its old value in the inputs, so a read-only value a refresh
+ * copied there would be sent back on every later update; not ignored, it shows once as a change
+ * and the next update leaves it out.
  */
-export const REGISTRY_IGNORE_CHANGES = [
-  "properties.zoneRedundancy",
-  "properties.loginServer",
-  "properties.creationDate",
-  "properties.provisioningState",
-  "properties.status",
-  "properties.dataEndpointHostNames",
-  "properties.privateEndpointConnections",
-];
+export const REGISTRY_IGNORE_CHANGES = ["properties.zoneRedundancy"];
 
 /** The registry itself (SKU, admin user, network, policies, encryption, identity) and its replicas. */
 export function createRegistry(ctx: PartContext, args: ResolvedArgs, registryName: pulumi.Input<string>): RegistryPart {

@@ -280,27 +280,46 @@ export const leastPrivilegeRoles: AcrPolicy = {
 const referencing = (resources: PolicyResource[], target: PolicyResource, type: string, property: string) =>
   resources.filter((r) => r.type === type && (r.propertyDependencies[property] ?? []).some((d) => d.urn === target.urn));
 
+/** The diagnostic settings with a destination that a registry's inputs reference, and their enabled log entries. */
+function registryLogSettings(resources: PolicyResource[], registry: PolicyResource) {
+  return referencing(resources, registry, DIAGNOSTIC_SETTING, "resourceUri")
+    .filter((setting) => Boolean(setting.props.storageAccountId || setting.props.workspaceId || setting.props.eventHubAuthorizationRuleId))
+    .map((setting) =>
+      ((setting.props.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[]).filter((l) => l.enabled),
+    );
+}
+
+const byCategoryGroup = (logs: { categoryGroup?: string }[]) => logs.some((l) => AUDIT_CATEGORY_GROUPS.some((g) => g === l.categoryGroup));
+
 export const auditLogsToStorage: AcrPolicy = {
   name: "acr-audit-logs",
   description:
-    "Each registry sends its login and repository events to a destination as a category group, audit or allLogs (Azure Policy 187242f4, PSRule Azure.ACR.AuditLogs).",
+    "Each registry sends ContainerRegistryLoginEvents and ContainerRegistryRepositoryEvents to a destination, by category or by the category group audit or allLogs (PSRule Azure.ACR.AuditLogs).",
   enforcementLevel: "mandatory",
   productionEnforcementLevel: "mandatory",
   inPolicyPack: true,
   validateStack: (args, report) => {
     for (const registry of args.resources.filter(isRegistry)) {
-      const settings = referencing(args.resources, registry, DIAGNOSTIC_SETTING, "resourceUri").filter((setting) =>
-        Boolean(setting.props.storageAccountId || setting.props.workspaceId || setting.props.eventHubAuthorizationRuleId),
+      const covered = registryLogSettings(args.resources, registry).some(
+        (logs) => byCategoryGroup(logs) || REGISTRY_AUDIT_LOG_CATEGORIES.every((c) => logs.some((l) => l.category === c)),
       );
-      const enabled = (setting: PolicyResource) =>
-        ((setting.props.logs ?? []) as { category?: string; categoryGroup?: string; enabled?: boolean }[]).filter((l) => l.enabled);
-      const byGroup = settings.some((s) => enabled(s).some((l) => AUDIT_CATEGORY_GROUPS.some((g) => g === l.categoryGroup)));
-      if (byGroup) continue;
-      const byCategory = settings.some((s) => REGISTRY_AUDIT_LOG_CATEGORIES.every((c) => enabled(s).some((l) => l.category === c)));
+      if (!covered) report(`Registry ${registry.name} has no diagnostic setting that keeps its login and repository events.`, registry.urn);
+    }
+  },
+};
+
+export const resourceLogsByCategoryGroup: AcrPolicy = {
+  name: "acr-resource-logs-category-group",
+  description:
+    "Each registry's resource logs are enabled as the category group audit or allLogs, which Azure Policy 187242f4 (Resource logs should be enabled for Audit on supported resources) counts; a list of single categories it does not.",
+  enforcementLevel: "advisory",
+  productionEnforcementLevel: "mandatory",
+  inPolicyPack: true,
+  validateStack: (args, report) => {
+    for (const registry of args.resources.filter(isRegistry)) {
+      if (registryLogSettings(args.resources, registry).some(byCategoryGroup)) continue;
       report(
-        byCategory
-          ? `Registry ${registry.name} logs its events by category: Azure Policy 187242f4 counts only the category group audit or allLogs.`
-          : `Registry ${registry.name} has no diagnostic setting that keeps its login and repository events.`,
+        `Registry ${registry.name} has no diagnostic setting with the category group audit or allLogs enabled: Azure Policy 187242f4 reports it.`,
         registry.urn,
       );
     }
@@ -363,9 +382,9 @@ const networkRestrictedRegistry = (registry: RegistryView) =>
 export const purgeTasksReachRegistry: AcrPolicy = {
   name: "acr-purge-tasks-network",
   description:
-    "ACR Tasks (the scheduled purge) reach a network-restricted registry only when the registry lets tasks bypass its network rules (networkRuleBypassAllowedForTasks, API 2025-06-01-preview and later) and the task has its own identity.",
-  enforcementLevel: "mandatory",
-  productionEnforcementLevel: "mandatory",
+    "ACR Tasks (the scheduled purge) reach a network-restricted registry only when the registry lets tasks bypass its network rules (networkRuleBypassAllowedForTasks, API 2025-05-01-preview and later). Advisory: a registry declared with azure-native's typed Registry cannot set it in code.",
+  enforcementLevel: "advisory",
+  productionEnforcementLevel: "advisory",
   inPolicyPack: true,
   validateStack: (args, report) => {
     for (const resource of args.resources) {
@@ -418,6 +437,7 @@ export const policies: readonly AcrPolicy[] = [
   exportsDisabled,
   customerManagedKey,
   auditLogsToStorage,
+  resourceLogsByCategoryGroup,
   storageHardened,
   webhooksUseHttps,
   leastPrivilegeRoles,

@@ -96,7 +96,19 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
         ? { loginServer: `${name.toLowerCase()}.azurecr.io`, provisioningState: "Succeeded", creationDate: MOCK_CREATION_DATE }
         : {}),
     };
-    return { id: inGroup(inputs, type, name), state: { ...inputs, name, type, azureApiVersion: inputs.apiVersion, properties } };
+    // As azure-native returns them: the provider's own metadata version (not the one sent), and
+    // user-assigned identities as ARM's map of ids.
+    const identity = inputs.identity as { type?: string; userAssignedIdentities?: string[] } | undefined;
+    const identityOutput = identity && {
+      ...identity,
+      ...(identity.userAssignedIdentities
+        ? { userAssignedIdentities: Object.fromEntries(identity.userAssignedIdentities.map((id) => [id, {}])) }
+        : {}),
+    };
+    return {
+      id: inGroup(inputs, type, name),
+      state: { ...inputs, name, type, azureApiVersion: "2024-03-01", properties, ...(identityOutput ? { identity: identityOutput } : {}) },
+    };
   },
   "azure-native:storage:StorageAccount": armResource("Microsoft.Storage/storageAccounts", "accountName", (name) => ({
     primaryEndpoints: { blob: `https://${name}.blob.core.windows.net/` },

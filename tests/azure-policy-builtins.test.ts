@@ -76,11 +76,11 @@ const CONTAINER_REGISTRY: Definition[] = [
     ({ registry }) => !same(get(registry, "sku.name"), "Premium"),
   ],
   // Counts Approved private endpoint connections, which Azure makes when an endpoint of ours is
-  // created (same tenant, with rights on the registry: approved automatically). Here: an endpoint
-  // that links to the registry's "registry" group.
+  // created (same tenant, with rights on the registry: approved automatically). Approximated here
+  // by an endpoint that links to the registry's "registry" group.
   [
     "e8eef0a8-67cf-4eb4-9386-14b0e78733d4",
-    "use private link (1.0.1)",
+    "use private link (1.0.1; approximated: an endpoint to the registry)",
     "ACR_PrivateEndpointEnabled_Audit.json",
     ({ privateEndpoints }) =>
       !privateEndpoints.some((e) =>
@@ -222,6 +222,47 @@ describe.each([
 
 test.each(EXCEPTIONS)("prod's one exception: %s %s (%s) is not met, as documented", (_guid, _name, _file, nonCompliant) => {
   expect(nonCompliant(prod)).toBe(true);
+});
+
+/** For each ported rule, a change of prod that the definition reports: each rule can fail. */
+const NON_COMPLIANT: Record<string, (prod: Prod) => Prod> = {
+  "dc921057-6b28-4fbe-9b83-f7bec05db6c2": (p) => ({ ...p, registry: { ...p.registry, adminUserEnabled: true } }),
+  "9f2dea28-e834-476c-99c5-3507b4728395": (p) => ({ ...p, registry: { ...p.registry, anonymousPullEnabled: true } }),
+  "42781ec6-6127-4c30-bdfa-fb423a0047d3": (p) => ({ ...p, registry: { ...p.registry, policies: {} } }),
+  "524b0254-c285-4903-bee6-bb8126cde579": (p) => ({ ...p, registry: { ...p.registry, policies: { exportPolicy: { status: "enabled" } } } }),
+  "d0793b48-0edc-4296-a390-4c75d1bdfd71": (p) => ({
+    ...p,
+    registry: { ...p.registry, publicNetworkAccess: "Enabled", networkRuleSet: undefined },
+  }),
+  "0fdf0491-d080-4575-b627-ad0e843cba0f": (p) => ({ ...p, registry: { ...p.registry, publicNetworkAccess: undefined } }),
+  "bd560fc0-3c69-498a-ae9f-aa8eb7de0e13": (p) => ({ ...p, registry: { ...p.registry, sku: { name: "Standard" } } }),
+  "e8eef0a8-67cf-4eb4-9386-14b0e78733d4": (p) => ({ ...p, privateEndpoints: [] }),
+  "ff05e24e-195c-447e-b322-5e90c9f9f366": (p) => ({ ...p, tokens: [{ status: "enabled" }] }),
+  "84497762-32b6-4ab3-80b6-732ea48b85a2": (p) => ({ ...p, cacheRules: [{}] }),
+  "404c3081-a854-4457-ae30-26a93ef643f9": (p) => ({ ...p, storage: { ...p.storage, enableHttpsTrafficOnly: false } }),
+  "fe83a0eb-a853-422d-aac2-1bffd182c5d0": (p) => ({ ...p, storage: { ...p.storage, minimumTlsVersion: "TLS1_1" } }),
+  "4fa4b6c0-31ca-4c0d-b10d-24b96f62a751": (p) => ({ ...p, storage: { ...p.storage, allowBlobPublicAccess: undefined } }),
+  "8c6a50c6-9ffd-4ae7-986f-5fa6111f9a54": (p) => ({ ...p, storage: { ...p.storage, allowSharedKeyAccess: undefined } }),
+  "4733ea7b-a883-42fe-8cac-97454c2a9e4a": (p) => ({ ...p, storage: { ...p.storage, encryption: {} } }),
+  "34c877ad-507e-4c82-993e-3452a6e0ad3c": (p) => ({ ...p, storage: { ...p.storage, networkRuleSet: { defaultAction: "Allow" } } }),
+  "2a1a9cdf-e04d-429a-8416-3bfb72a1b26f": (p) => ({
+    ...p,
+    storage: { ...p.storage, networkRuleSet: { defaultAction: "Deny", ipRules: [{ iPAddressOrRange: "203.0.113.7" }] } },
+  }),
+  "c9d007d0-c057-4772-b18c-01e546713bcd": (p) => ({
+    ...p,
+    storage: { ...p.storage, networkRuleSet: { defaultAction: "Deny", bypass: "None" } },
+  }),
+  "92a89a79-6c52-4a7e-a03f-61306fc49312": (p) => ({ ...p, storage: { ...p.storage, allowCrossTenantReplication: undefined } }),
+  "187242f4-89c6-4c43-9a4e-188c0efacc5f": (p) => ({
+    ...p,
+    diagnosticSettings: [{ logs: [{ category: "ContainerRegistryLoginEvents", enabled: true }] }],
+  }),
+};
+
+test.each([...CONTAINER_REGISTRY, ...STORAGE, ...MONITORING])("%s can fail: %s", (guid, _name, _file, nonCompliant) => {
+  expect(NON_COMPLIANT[guid]).toBeDefined();
+  expect(nonCompliant(NON_COMPLIANT[guid](prod))).toBe(true);
 });
 
 test("the ported rules can fail: a registry open to the internet breaks three of them", () => {

@@ -170,7 +170,10 @@ describe("audit-log storage", () => {
     expect(setting.inputs.resourceUri).toBe(await value(web.registryId));
     expect(setting.inputs.storageAccountId).toMatch(/\/providers\/Microsoft\.Storage\/storageAccounts\/[a-z0-9]+$/);
     // A category group, as Azure Policy 187242f4 wants: allLogs holds both of the registry's categories.
-    expect(setting.inputs.logs).toEqual([{ categoryGroup: "allLogs", enabled: true }]);
+    expect(setting.inputs.logs).toEqual([
+      { categoryGroup: "allLogs", enabled: true },
+      { categoryGroup: "audit", enabled: false },
+    ]);
     expect(setting.inputs.metrics).toEqual([{ category: "AllMetrics", enabled: true }]);
   });
 

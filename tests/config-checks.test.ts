@@ -72,8 +72,9 @@ describe("the region", () => {
     expect(registered).toEqual(["pulumi:pulumi:Stack"]);
   });
 
-  test("case does not matter to Azure, nor here; any region of the list passes", () => {
-    expect(resolveArgs({ location: "WestEurope" }).location).toBe("WestEurope");
+  test("case does not matter to Azure, nor here: written in lower case, so a case-only edit changes nothing", () => {
+    expect(resolveArgs({ location: "WestEurope" }).location).toBe("westeurope");
+    expect(resolveArgs({ sku: "Premium", replicas: [{ location: "NorthEurope" }] }).replicas[0].location).toBe("northeurope");
     expect(() => resolveArgs({ location: "usgovvirginia" })).not.toThrow();
     expect(() => resolveArgs({ location: "mars" })).toThrow('location: "mars" is not an Azure region: use an Azure region name');
   });
@@ -83,6 +84,18 @@ describe("keys nothing reads", () => {
   test("a namespace that is a near miss of acr-infra is refused with the key it meant", async () => {
     expect(await stackError({ "azure-native:location": "westeurope", "acr-infr:tags": { team: "a" } })).toBe(
       "acr-infr:tags: is in no namespace this stack reads: did you mean acr-infra:tags?",
+    );
+  });
+
+  test("a near-miss namespace never suggests a key that does not exist there", () => {
+    expect(() => checkConfigKeys(["azure:location"])).toThrow(
+      "azure:location: is in no namespace this stack reads: did you mean a key of the azuread namespace?",
+    );
+  });
+
+  test("an empty azure-native:location counts as none", async () => {
+    expect(await stackError({ "azure-native:location": "" })).toBe(
+      "acr-infra:location: is missing: set acr-infra:location or azure-native:location to the region, such as westeurope",
     );
   });
 

@@ -80,9 +80,15 @@ describe("stable names and settings Azure cannot change in place", () => {
     );
   });
 
-  test("a private endpoint whose subnet changes is replaced, never updated (ARM refuses to move one)", () => {
-    const [endpoint] = of("locked", T.privateEndpoint);
-    expect(endpoint.replaceOnChanges).toEqual(expect.arrayContaining(["subnet.id"]));
+  test("a long network and subnet name still leaves room for azure-native's suffix in Azure's 64 characters", () => {
+    const long = SUBNET.replace(
+      "/virtualNetworks/vnet/subnets/pe",
+      "/virtualNetworks/vnet-hub-westeurope-001/subnets/snet-private-endpoints",
+    );
+    const name = privateEndpointName("registry", long);
+    expect(name.length).toBeLessThanOrEqual(55);
+    expect(name).toMatch(/^registry-pe-vnet-hub-westeurope-001-snet-priva[a-z-]*-[0-9a-f]{8}$/);
+    expect(name).not.toBe(privateEndpointName("registry", long.replace("snet-private-endpoints", "snet-private-endpoints-2")));
   });
 
   test("adding or removing a customer-managed key replaces the registry, old one first (its name is global)", () => {

@@ -228,7 +228,7 @@ describe("production features: SKU gates and combinations Azure refuses", () => 
     ],
     ["dataEndpointEnabled on Basic", { sku: "Basic", dataEndpointEnabled: true }, "dataEndpointEnabled: true needs sku Premium"],
     ["public access Disabled on Standard", { publicNetworkAccess: "Disabled" }, 'publicNetworkAccess: "Disabled" needs sku Premium'],
-    ["softDeleteDays out of range", { softDeleteDays: 91 }, "softDeleteDays: 91 is not allowed: use a whole number from 1 to 90"],
+    ["softDeleteDays out of range", { softDeleteDays: 91 }, "softDeleteDays: 91 is not allowed: use a whole number from 0 to 90"],
     [
       "soft delete with retention",
       { sku: "Premium", retentionDays: 7, softDeleteDays: 7 },
@@ -262,7 +262,7 @@ describe("production features: SKU gates and combinations Azure refuses", () => 
     [
       "replica in the registry's own region",
       { sku: "Premium", location: "westeurope", replicas: [{ location: "WestEurope" }] },
-      'replicas[0].location: "WestEurope" is not allowed: it is the registry\'s own region',
+      'replicas[0].location: "westeurope" is not allowed: it is the registry\'s own region',
     ],
     [
       "key URI with a version",
@@ -352,7 +352,7 @@ describe("production features: SKU gates and combinations Azure refuses", () => 
     [
       "two replicas in one region",
       { sku: "Premium", replicas: [{ location: "northeurope" }, { location: "NorthEurope" }] },
-      'replicas: "NorthEurope" appears twice: each replica region must be unique',
+      'replicas: "northeurope" appears twice: each replica region must be unique',
     ],
     [
       "the same grant twice",
