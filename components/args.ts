@@ -172,7 +172,11 @@ export interface ContainerRegistryArgs {
   publicNetworkAccess?: "Enabled" | "Disabled";
   /** IPv4 addresses or CIDR ranges allowed in; everything else is denied (Premium). */
   ipRules?: string[];
-  /** Let trusted Azure services (ACR Tasks, Defender) through the network rules. Default `true`. */
+  /**
+   * Let trusted Azure services (Defender for Cloud, Container Instances, Machine Learning, ACR import)
+   * through the network rules. Default `true`. ACR Tasks are not among them since 2025: the purge
+   * tasks pass with `networkRuleBypassAllowedForTasks`, which the component sets itself.
+   */
   trustedServicesBypass?: boolean;
   /** Private endpoints in existing subnets (Premium), one per subnet; each is named from its subnet. */
   privateEndpoints?: PrivateEndpointArgs[];

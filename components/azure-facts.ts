@@ -31,7 +31,8 @@ export function roleDefinitionId(subscriptionId: string, role: RoleName): string
 /**
  * The registry is declared with azure-native's generic resource at this API version, because
  * azure-native 3.x's typed `containerregistry.Registry` sends API 2023-01-01-preview, which has
- * neither `networkRuleBypassAllowedForTasks` nor `roleAssignmentMode`. The body is checked in the
+ * neither `networkRuleBypassAllowedForTasks` nor `roleAssignmentMode` (ABAC repository permissions,
+ * which the component does not set yet). The body is checked in the
  * tests against Microsoft's OpenAPI specification of this version (tests/fixtures/azure-specs/, each
  * file naming its source). See docs/registry-api.md for the choice and its trade-offs.
  */

@@ -61,7 +61,9 @@ function registryPolicies(args: ResolvedArgs): Record<string, unknown> {
     // would go back to the GA version, which cannot say so, and leave it on in Azure.
     ...(args.softDeleteDays === undefined
       ? {}
-      : { softDeletePolicy: args.softDeleteDays === 0 ? { status: "disabled" } : { status: "enabled", retentionDays: args.softDeleteDays } }),
+      : {
+          softDeletePolicy: args.softDeleteDays === 0 ? { status: "disabled" } : { status: "enabled", retentionDays: args.softDeleteDays },
+        }),
   };
 }
 
