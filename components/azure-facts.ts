@@ -28,6 +28,10 @@ export function roleDefinitionId(subscriptionId: string, role: RoleName): string
   return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_DEFINITION_IDS[role]}`;
 }
 
+/** The type tokens of azure-native's generic resource, and of its typed registry (which a team's own stack may use). */
+export const GENERIC_RESOURCE_TOKEN = "azure-native:resources:Resource";
+export const TYPED_REGISTRY_TOKEN = "azure-native:containerregistry:Registry";
+
 /**
  * The registry is declared with azure-native's generic resource at this API version, because
  * azure-native 3.x's typed `containerregistry.Registry` sends API 2023-01-01-preview, which has
@@ -43,7 +47,7 @@ export const REGISTRY_API = {
   /** Soft delete is in preview: a registry that uses it is declared at this version instead. */
   softDeleteVersion: "2026-03-01-preview",
   /** The Pulumi type token of the generic resource, as policies and tests see it. */
-  token: "azure-native:resources:Resource",
+  token: GENERIC_RESOURCE_TOKEN,
 } as const;
 
 /**
@@ -54,6 +58,11 @@ export function genericResourceType(inputs: Record<string, unknown>): string {
   const text = (value: unknown) => (typeof value === "string" ? value : "");
   const parent = text(inputs.parentResourcePath);
   return `${text(inputs.resourceProviderNamespace)}/${parent ? `${parent}/` : ""}${text(inputs.resourceType)}`;
+}
+
+/** Whether a resource is a registry, declared either way. */
+export function isRegistryResource(type: string, inputs: Record<string, unknown>): boolean {
+  return type === TYPED_REGISTRY_TOKEN || isGenericRegistry(type, inputs);
 }
 
 /** Whether a resource (type token and inputs) is a registry at REGISTRY_API, as the component declares it. */

@@ -149,7 +149,10 @@ export function createRegistry(ctx: PartContext, args: ResolvedArgs, registryNam
       ignoreChanges: REGISTRY_IGNORE_CHANGES,
     },
   );
-  const loginServer = registry.properties.apply((properties: { loginServer?: string } | undefined) => properties?.loginServer ?? "");
+  const loginServer = registry.properties.apply((properties: { loginServer?: string } | undefined) => {
+    if (!properties?.loginServer) throw new Error(`the registry ${ctx.name}-registry was created, but Azure returned no loginServer`);
+    return properties.loginServer;
+  });
 
   const replicas = args.replicas.map(
     (replica) =>

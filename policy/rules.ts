@@ -15,6 +15,7 @@ import {
   PRIVILEGED_ROLES,
   REGISTRY_AUDIT_LOG_CATEGORIES,
   ROLE_DEFINITION_IDS,
+  TYPED_REGISTRY_TOKEN,
   isGenericRegistry,
 } from "../components/azure-facts";
 import { SECRET_MASK } from "./secret-mask";
@@ -35,7 +36,6 @@ export type AcrPolicy = (ResourceValidationPolicy | StackValidationPolicy) & {
   inPolicyPack: boolean;
 };
 
-const TYPED_REGISTRY = "azure-native:containerregistry:Registry";
 const REPLICATION = "azure-native:containerregistry:Replication";
 const DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting";
 const TASK = "azure-native:containerregistry:Task";
@@ -70,7 +70,7 @@ export interface RegistryView {
 
 /** The settings of a registry resource, or undefined when the resource is not a registry. */
 export function registryView(type: string, props: Record<string, unknown>): RegistryView | undefined {
-  if (type === TYPED_REGISTRY) return props;
+  if (type === TYPED_REGISTRY_TOKEN) return props;
   if (!isGenericRegistry(type, props)) return undefined;
   return { ...(props.properties as RegistryView | undefined), sku: props.sku as RegistryView["sku"] };
 }

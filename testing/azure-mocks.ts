@@ -1,6 +1,6 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { genericResourceType, isGenericRegistry } from "../components/azure-facts";
+import { GENERIC_RESOURCE_TOKEN, genericResourceType, isGenericRegistry } from "../components/azure-facts";
 
 /**
  * Realistic Azure answers for the Pulumi SDK's mock engine: ARM-style ids, names, login servers,
@@ -86,10 +86,10 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   },
   // azure-native's generic resource: the ARM id from its path parts; a registry gets the computed
   // properties Azure returns (loginServer and the rest), under `properties` as the provider gives them.
-  "azure-native:resources:Resource": (logicalName, inputs) => {
+  [GENERIC_RESOURCE_TOKEN]: (logicalName, inputs) => {
     const name = (inputs.resourceName as string | undefined) ?? autoname(logicalName);
     const type = genericResourceType(inputs);
-    const isRegistry = isGenericRegistry("azure-native:resources:Resource", inputs);
+    const isRegistry = isGenericRegistry(GENERIC_RESOURCE_TOKEN, inputs);
     const properties = {
       ...((inputs.properties ?? {}) as Inputs),
       ...(isRegistry

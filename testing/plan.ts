@@ -1,5 +1,5 @@
 import { PolicyViolation, evaluatePolicies } from "../policy/evaluate";
-import { REGISTRY_API, isGenericRegistry } from "../components/azure-facts";
+import { REGISTRY_API, isRegistryResource } from "../components/azure-facts";
 import { PlannedResource, ProgramRun, RunOptions, runProgram } from "./harness";
 
 /**
@@ -11,8 +11,6 @@ export function registrySettings(resource: PlannedResource): Record<string, unkn
   const properties = resource.type === REGISTRY_API.token ? (resource.inputs.properties as Record<string, unknown> | undefined) : undefined;
   return { ...resource.inputs, ...properties };
 }
-
-const isRegistry = (r: PlannedResource) => r.type === "azure-native:containerregistry:Registry" || isGenericRegistry(r.type, r.inputs);
 
 export interface CheckedRun extends ProgramRun {
   /** The security policies' verdicts, at production levels when `production` was asked for. */
@@ -38,6 +36,7 @@ export async function planProgram(options: RunOptions & { production?: boolean }
     ...run,
     policyViolations,
     ofType: (type) => run.resources.filter((r) => r.type === type),
-    registries: () => run.resources.filter(isRegistry).map((r) => ({ ...r, settings: registrySettings(r) })),
+    registries: () =>
+      run.resources.filter((r) => isRegistryResource(r.type, r.inputs)).map((r) => ({ ...r, settings: registrySettings(r) })),
   };
 }

@@ -5,7 +5,7 @@
 // block describes what is non-compliant. Source: Azure/azure-policy at commit
 // f4a50bacae07ddb096943c597669bcae494a6e29 (built-in-policies/policyDefinitions/<category>/<file>).
 import { ProgramRun } from "../testing";
-import { T, ofType, registryInputs, runStack, single } from "./support/stacks";
+import { T, ofType, registrySettings, runStack, single } from "./support/stacks";
 
 type Props = Record<string, unknown>;
 interface Prod {
@@ -197,7 +197,7 @@ beforeAll(async () => {
   run = await runStack("prod");
   const registry = single(run, T.registry);
   prod = {
-    registry: registryInputs(registry),
+    registry: registrySettings(registry),
     storage: single(run, T.storageAccount).inputs,
     diagnosticSettings: ofType(run, T.diagnosticSetting)
       .filter((s) => (s.propertyDependencies.resourceUri ?? []).includes(registry.urn))

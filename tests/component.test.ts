@@ -14,7 +14,7 @@ import {
   resolveValue,
   runProgram,
 } from "../testing";
-import { T, registryInputs } from "./support/stacks";
+import { T, registrySettings } from "./support/stacks";
 
 const EXISTING_USER = "0f0e0d0c-0b0a-4909-8807-060504030201";
 
@@ -110,7 +110,7 @@ describe("registry", () => {
   test("SKU, admin user, anonymous pull off, tags with managed-by and stack", () => {
     const registry = find("web", T.registry);
     expect(registry.inputs).toMatchObject({ resourceProviderNamespace: "Microsoft.ContainerRegistry", resourceType: "registries" });
-    expect(registryInputs(registry)).toMatchObject({
+    expect(registrySettings(registry)).toMatchObject({
       sku: { name: "Premium" },
       adminUserEnabled: true,
       anonymousPullEnabled: false,
@@ -127,7 +127,7 @@ describe("registry", () => {
 
   test("an existing resource group is used instead of a new one", () => {
     expect(ofComponent("api").some((r) => r.type === T.resourceGroup)).toBe(false);
-    expect(registryInputs(find("api", T.registry)).resourceGroupName).toBe("shared-rg");
+    expect(registrySettings(find("api", T.registry)).resourceGroupName).toBe("shared-rg");
   });
 
   test("protect guards the registry and the storage account, and nothing else", () => {

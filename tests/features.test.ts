@@ -2,7 +2,7 @@ import { ContainerRegistry } from "../components";
 import { privateEndpointName } from "../components/network";
 import { githubSubject } from "../components/principal";
 import { ProgramRun, runProgram } from "../testing";
-import { T, registryInputs } from "./support/stacks";
+import { T, registrySettings } from "./support/stacks";
 
 const SUBNET =
   "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe";
@@ -53,11 +53,11 @@ const of = (component: string, type: string) =>
 describe("network", () => {
   test("private endpoints and no IP rules: public access Disabled and exports disabled by default", () => {
     const [registry] = of("locked", T.registry);
-    expect(registryInputs(registry)).toMatchObject({
+    expect(registrySettings(registry)).toMatchObject({
       publicNetworkAccess: "Disabled",
       networkRuleSet: { defaultAction: "Allow", ipRules: [] },
     });
-    expect((registryInputs(registry).policies as Record<string, unknown>).exportPolicy).toEqual({ status: "disabled" });
+    expect((registrySettings(registry).policies as Record<string, unknown>).exportPolicy).toEqual({ status: "disabled" });
     const [endpoint] = of("locked", T.privateEndpoint);
     expect(endpoint.inputs.subnet).toMatchObject({ id: SUBNET });
     expect(endpoint.name).toBe(privateEndpointName("locked", SUBNET));
@@ -93,8 +93,8 @@ describe("stable names and settings Azure cannot change in place", () => {
 
   test("adding or removing a customer-managed key replaces the registry, old one first (its name is global)", () => {
     const [registry] = of("locked", T.registry);
-    expect(registryInputs(registry).encryption).toMatchObject({ status: "enabled" });
-    expect(registryInputs(of("soft", T.registry)[0]).encryption).toEqual({ status: "disabled" });
+    expect(registrySettings(registry).encryption).toMatchObject({ status: "enabled" });
+    expect(registrySettings(of("soft", T.registry)[0]).encryption).toEqual({ status: "disabled" });
     expect(registry.replaceOnChanges).toEqual(expect.arrayContaining(["properties.encryption.status", "location"]));
     expect(registry.deleteBeforeReplace).toBe(true);
   });
@@ -108,7 +108,7 @@ describe("stable names and settings Azure cannot change in place", () => {
 describe("content policies", () => {
   test("quarantine and ARM-audience tokens follow the settings, set explicitly", () => {
     const [registry] = of("locked", T.registry);
-    expect(registryInputs(registry).policies).toMatchObject({
+    expect(registrySettings(registry).policies).toMatchObject({
       quarantinePolicy: { status: "enabled" },
       azureADAuthenticationAsArmPolicy: { status: "enabled" },
       retentionPolicy: { status: "disabled" },
@@ -117,18 +117,18 @@ describe("content policies", () => {
 
   test("soft delete on a Standard registry, and no Premium-only policies below Premium", () => {
     const [registry] = of("soft", T.registry);
-    expect(registryInputs(registry).policies).toEqual({
+    expect(registrySettings(registry).policies).toEqual({
       azureADAuthenticationAsArmPolicy: { status: "disabled" },
       softDeletePolicy: { status: "enabled", retentionDays: 7 },
     });
-    expect(registryInputs(registry).networkRuleSet).toBeUndefined();
+    expect(registrySettings(registry).networkRuleSet).toBeUndefined();
   });
 });
 
 describe("encryption and identity", () => {
   test("a customer-managed key with its user-assigned identity added to the registry's identities", () => {
     const [registry] = of("locked", T.registry);
-    expect(registryInputs(registry).encryption).toEqual({
+    expect(registrySettings(registry).encryption).toEqual({
       status: "enabled",
       keyVaultProperties: { keyIdentifier: "https://acr-keys.vault.azure.net/keys/registry", identity: IDENTITY_CLIENT_ID },
     });

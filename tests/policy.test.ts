@@ -71,8 +71,8 @@ function replicated(zone: string, replicaZone?: string): PlannedResource[] {
 }
 
 /** A registry and a purge task on it. */
-function withTask(registryInputs: Record<string, unknown>): PlannedResource[] {
-  const registry = premium(registryInputs);
+function withTask(registrySettings: Record<string, unknown>): PlannedResource[] {
+  const registry = premium(registrySettings);
   return [registry, resource("azure-native:containerregistry:Task", {}, { propertyDependencies: { registryName: [registry.urn] } })];
 }
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MOCK_SECRET_PREFIX, ProgramRun } from "../testing";
-import { T, ofType, registryInputs, runStack, single } from "./support/stacks";
+import { T, ofType, registrySettings, runStack, single } from "./support/stacks";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -30,7 +30,7 @@ test("dev declares the whole setup under one component", () => {
 });
 
 test("dev is cheap: Basic, nothing protected, short-lived staggered CI secrets, short log retention", () => {
-  expect(registryInputs(single(run, T.registry))).toMatchObject({
+  expect(registrySettings(single(run, T.registry))).toMatchObject({
     sku: { name: "Basic" },
     adminUserEnabled: false,
     location: "westeurope",

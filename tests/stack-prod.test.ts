@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ProgramRun } from "../testing";
 import * as path from "path";
-import { ROOT, T, ofType, registryInputs, runStack, single } from "./support/stacks";
+import { ROOT, T, ofType, registrySettings, runStack, single } from "./support/stacks";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -9,7 +9,7 @@ beforeAll(async () => {
 });
 
 test("prod is Premium, zone-redundant with a zone-redundant replica, admin user off", () => {
-  expect(registryInputs(single(run, T.registry))).toMatchObject({
+  expect(registrySettings(single(run, T.registry))).toMatchObject({
     sku: { name: "Premium" },
     adminUserEnabled: false,
     anonymousPullEnabled: false,
@@ -25,7 +25,7 @@ test("prod is Premium, zone-redundant with a zone-redundant replica, admin user 
 });
 
 test("prod is private: public network access and exports Disabled, a private endpoint in the DNS zone", () => {
-  const registry = registryInputs(single(run, T.registry));
+  const registry = registrySettings(single(run, T.registry));
   expect(registry).toMatchObject({ publicNetworkAccess: "Disabled", networkRuleBypassOptions: "AzureServices" });
   expect(registry.policies).toMatchObject({ exportPolicy: { status: "disabled" } });
   const endpoint = single(run, T.privateEndpoint);
@@ -36,12 +36,12 @@ test("prod is private: public network access and exports Disabled, a private end
 });
 
 test("prod's scheduled purge reaches the private registry: tasks may bypass its network rules", () => {
-  expect(registryInputs(single(run, T.registry)).networkRuleBypassAllowedForTasks).toBe(true);
+  expect(registrySettings(single(run, T.registry)).networkRuleBypassAllowedForTasks).toBe(true);
   expect(single(run, T.task).inputs.identity).toEqual({ type: "SystemAssigned" });
 });
 
 test("prod keeps untagged manifests 30 days and refuses ARM-audience tokens explicitly", () => {
-  expect(registryInputs(single(run, T.registry)).policies).toMatchObject({
+  expect(registrySettings(single(run, T.registry)).policies).toMatchObject({
     retentionPolicy: { status: "enabled", days: 30 },
     azureADAuthenticationAsArmPolicy: { status: "disabled" },
   });

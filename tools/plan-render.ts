@@ -1,6 +1,6 @@
 import * as path from "path";
 import { load } from "js-yaml";
-import { genericResourceType } from "../components/azure-facts";
+import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
 import type { PlannedResource } from "../testing/harness";
 import type { Plan } from "./plan";
 
@@ -52,7 +52,7 @@ function inputLines(value: unknown, prefix = ""): string[] {
 
 /** The ARM type and API version a generic azure-native resource stands for, e.g. `Microsoft.ContainerRegistry/registries@2025-11-01`. */
 function armType(r: PlannedResource): string | undefined {
-  if (r.type !== "azure-native:resources:Resource") return undefined;
+  if (r.type !== GENERIC_RESOURCE_TOKEN) return undefined;
   return `${genericResourceType(r.inputs)}@${String(r.inputs.apiVersion)}`;
 }
 

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { ProgramRun, PlannedResource, readStackFile, registrySettings, runProgram } from "../../testing";
+import { ProgramRun, PlannedResource, readStackFile, runProgram } from "../../testing";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -20,8 +20,7 @@ export function ofType(run: ProgramRun, type: string): PlannedResource[] {
   return run.resources.filter((r) => r.type === type);
 }
 
-/** A registry's settings in one object (the generic resource's ARM properties beside its own inputs). */
-export const registryInputs = registrySettings;
+export { registrySettings } from "../../testing";
 
 export const T = {
   stack: "pulumi:pulumi:Stack",
