@@ -18,7 +18,7 @@ import {
   WEBHOOK_NAME,
   WebhookAction,
 } from "./azure-facts";
-import { PurgeRule, parseDuration, parseFilter, validateCron } from "./purge-rules";
+import { PurgeRule, parseDuration, parseFilter, purgeCommand, validateCron } from "./purge-rules";
 import { AZURE_REGIONS, AZURE_REGIONS_AS_OF, isAzureRegion } from "./azure-regions";
 import { ValidationError, closest, oneOfText, read, show } from "./validation";
 
@@ -740,6 +740,7 @@ function resolvePurgeRule(value: unknown, index: number): Required<PurgeRule> {
     throw new ValidationError(`${setting}.filter`, `${show(filter)} is not allowed: a filter cannot contain quotes, spaces or {{`);
   }
   checkWith(`${setting}.ago`, () => parseDuration(ago));
+  checkWith(`${setting}.filter`, () => purgeCommand({ schedule, filter, ago }));
   return {
     schedule,
     filter,

@@ -2,14 +2,15 @@
  * Purge rules, shared by the scheduled purge (an ACR Task running `acr purge`) and by the image
  * tool's `purge` command, so both read a filter, an age and a keep count the same way.
  */
+import { wholeNameRegex } from "./acr-regex";
 
 /** One purge rule, as written in stack config (`acr-infra:purge`) or passed to the component. */
 export interface PurgeRule {
   /** Cron schedule (5 fields, UTC) of the ACR Task that runs the purge, e.g. `0 3 * * *`. */
   schedule: string;
-  /** `<repository regex>:<tag regex>`, each matched against the whole name, e.g. `app/.*:pr-.*`. */
+  /** `<repository regex>:<tag regex>` in acr purge's dialect, each matched against the whole name, e.g. `app/.*:pr-.*`. */
   filter: string;
-  /** Only tags last updated longer ago than this go: a duration such as `30d`, `12h` or `1d12h`. */
+  /** Only tags last updated longer ago than this go: days first, then a Go duration, such as `30d`, `12h` or `1d12h`. */
   ago: string;
   /** How many of the newest matching tags of each repository to keep even when old. Default 0. */
   keep?: number;
@@ -17,63 +18,99 @@ export interface PurgeRule {
   untagged?: boolean;
 }
 
-/** A parsed `<repository regex>:<tag regex>` filter; both patterns are anchored to the whole name. */
+/**
+ * A parsed `<repository regex>:<tag regex>` filter. This project matches both regexes against the
+ * whole name: acr purge wraps the repository regex as `^<regex>$` without a group (so `web|api`
+ * there means "starts with web, or ends with api") and matches the tag regex anywhere in a tag.
+ * The scheduled task's command is written so that acr purge means the same (see purgeCommand).
+ */
 export interface PurgeFilter {
   repository: RegExp;
   tag: RegExp;
-  /** The text as given, for messages and for the `acr purge` command line. */
+  /** The two regexes as written. */
+  repositoryPattern: string;
+  tagPattern: string;
+  /** The text as given, for messages. */
   text: string;
 }
 
-const DURATION_UNITS_MS: Record<string, number> = {
-  d: 86_400_000,
-  h: 3_600_000,
-  m: 60_000,
-  s: 1_000,
-};
-const DURATION = /^(?:\d+[dhms])+$/;
-
 /**
- * Parses an `acr purge --ago` duration (Go-style with days: `30d`, `12h`, `1d12h`, `90m`) into
- * milliseconds. Throws an Error saying what is allowed.
+ * The colons that separate a filter's repository and tag regexes: acr purge's own expression
+ * (Azure/acr-cli cmd/repository/image_functions.go, GetRepositoryAndTagRegex): not the colon of a
+ * `(?:` or `(?i:` group, nor one in a POSIX class such as `[[:alpha:]]`.
  */
-export function parseDuration(text: string): number {
-  if (typeof text !== "string" || !DURATION.test(text)) {
-    throw new Error(`${JSON.stringify(text)} is not a duration: use a number followed by d, h, m or s, such as 30d, 12h or 1d12h`);
+const FILTER_SEPARATOR = /(?<!\(\?[imsU-]{0,5}|\[*\^*\[\^*):(?!\]\]*)/g;
+
+/** Splits a filter as acr purge does; throws an Error in acr purge's terms. */
+export function splitFilter(text: string): [repository: string, tag: string] {
+  const parts = text.split(FILTER_SEPARATOR);
+  if (parts.length !== 2) {
+    throw new Error(
+      `${JSON.stringify(text)} is not a filter: use <repository regex>:<tag regex> with one separating colon, such as app/web:.* or .*:pr-.*`,
+    );
   }
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)([dhms])/g)) {
-    total += Number(amount) * DURATION_UNITS_MS[unit];
-  }
-  return total;
+  const [repository, tag] = parts;
+  if (repository === "") throw new Error(`${JSON.stringify(text)} has no repository regex before its colon`);
+  if (tag === "") throw new Error(`${JSON.stringify(text)} has no tag regex after its colon`);
+  return [repository, tag];
 }
 
 /**
- * Parses `<repository regex>:<tag regex>`. The split is at the last colon, as a repository name
- * cannot contain one. Throws an Error saying what is wrong.
+ * Parses `<repository regex>:<tag regex>` as acr purge does: the split, then each regex in acr
+ * purge's dialect (acr-regex.ts). Throws an Error saying what is wrong.
  */
 export function parseFilter(text: string): PurgeFilter {
-  const colon = typeof text === "string" ? text.lastIndexOf(":") : -1;
-  if (colon <= 0 || colon === text.length - 1) {
-    throw new Error(`${JSON.stringify(text)} is not a filter: use <repository regex>:<tag regex>, such as app/web:.* or .*:pr-.*`);
-  }
-  const repositoryPattern = text.slice(0, colon);
-  const tagPattern = text.slice(colon + 1);
-  return {
-    repository: compileAnchored(repositoryPattern, "repository", text),
-    tag: compileAnchored(tagPattern, "tag", text),
-    text,
+  if (typeof text !== "string") throw new Error(`${JSON.stringify(text)} is not a filter: use a string such as .*:pr-.*`);
+  const [repositoryPattern, tagPattern] = splitFilter(text);
+  const compile = (pattern: string, part: string) => {
+    try {
+      return wholeNameRegex(pattern);
+    } catch (error) {
+      throw new Error(`${JSON.stringify(text)} has an invalid ${part} regex ${JSON.stringify(pattern)}: ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
   };
+  return { repository: compile(repositoryPattern, "repository"), tag: compile(tagPattern, "tag"), repositoryPattern, tagPattern, text };
 }
 
-function compileAnchored(pattern: string, part: string, filter: string): RegExp {
-  try {
-    return new RegExp(`^(?:${pattern})$`);
-  } catch (error) {
-    throw new Error(`${JSON.stringify(filter)} has an invalid ${part} regex ${JSON.stringify(pattern)}: ${(error as Error).message}`, {
-      cause: error,
-    });
+const MS = { ns: 1e-6, us: 1e-3, µs: 1e-3, μs: 1e-3, ms: 1, s: 1_000, m: 60_000, h: 3_600_000 } as const;
+const DAY_MS = 86_400_000;
+/** acr purge caps --ago at 150 years (acr-cli cmd/acr/purge.go, maxAgoDurationYears): longer ages do not mean what they say. */
+const MAX_AGO_MS = 150 * 365 * DAY_MS;
+const GO_DURATION = /^(?:(?:\d+(?:\.\d*)?|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+$/;
+const AGO = /^(?:(\d+)d)?(.*)$/;
+
+/** How acr purge would read an age this project refuses, where it reads it at all. */
+function misreading(text: string): string {
+  if (/^[-+]/.test(text)) return " (a sign: acr purge reads a negative age as a time in the future, so everything matching goes)";
+  if (/^\d+d.*d/.test(text)) return " (days twice: acr purge fails at every run)";
+  const leading = /^(\d+)[^d\d]/.exec(text);
+  if (leading && text.includes("d")) return ` (acr purge would read it as ${leading[1]} days: the days go first, then a Go duration)`;
+  return "";
+}
+
+/**
+ * Parses an `acr purge --ago` duration into milliseconds, in acr purge's grammar (acr-cli
+ * cmd/acr/purge.go parseDuration): a whole number of days with `d` first, then a Go duration
+ * (`30d`, `12h`, `1d12h`, `90m`, `1.5h`). What acr purge would misread is refused: days after the
+ * Go part (`1h1d` reads there as 1 day, `30m1d` as 30 days), days twice (`1d1d` fails every run), a
+ * sign (`-1d` would purge everything), a number without a unit, and more than 150 years (capped there).
+ */
+export function parseDuration(text: string): number {
+  const allowed = "use days then a Go duration, such as 30d, 12h, 1d12h or 90m";
+  const match = typeof text === "string" ? AGO.exec(text) : null;
+  if (!match || text === "" || (match[2] !== "" && match[2] !== "0" && !GO_DURATION.test(match[2]))) {
+    throw new Error(`${JSON.stringify(text)} is not an age acr purge reads as written${misreading(String(text))}: ${allowed}`);
   }
+  let total = Number(match[1] ?? 0) * DAY_MS;
+  for (const [, amount, unit] of match[2].matchAll(/((?:\d+(?:\.\d*)?|\.\d+))(ns|us|µs|μs|ms|s|m|h)/g)) {
+    total += Number(amount) * MS[unit as keyof typeof MS];
+  }
+  if (!(total <= MAX_AGO_MS)) {
+    throw new Error(`${JSON.stringify(text)} is longer than 150 years, where acr purge stops counting: ${allowed}`);
+  }
+  return total;
 }
 
 /** Field ranges of a 5-field cron expression: minute, hour, day of month, month, day of week. */
@@ -111,12 +148,20 @@ export function validateCron(expression: string): void {
   });
 }
 
-/** The `acr purge` command line a rule runs, the filter quoted for the ACR Task's shell. */
+/**
+ * The `acr purge` command line a rule runs, written so that acr purge means what this project
+ * does: the repository regex grouped, as acr purge anchors it as `^<regex>$` (so `web|api` stays
+ * "web or api", not "starts with web or ends with api"), and the tag regex anchored, as acr purge
+ * matches it anywhere in a tag. The filter is single-quoted for the task's shell.
+ */
 export function purgeCommand(rule: PurgeRule): string {
-  // acr purge anchors the repository regex but matches the tag regex anywhere in the tag; anchor
-  // it here, so that a rule deletes exactly what the image tool's purge (and this README) say.
-  const colon = rule.filter.lastIndexOf(":");
-  const filter = `${rule.filter.slice(0, colon)}:^(?:${rule.filter.slice(colon + 1)})$`;
+  const [repository, tag] = splitFilter(rule.filter);
+  const filter = `(?:${repository}):^(?:${tag})$`;
+  // What acr purge will split must be what was meant.
+  const [again, againTag] = splitFilter(filter);
+  if (again !== `(?:${repository})` || againTag !== `^(?:${tag})$`) {
+    throw new Error(`${JSON.stringify(rule.filter)} cannot be written as one acr purge filter that keeps its meaning`);
+  }
   const parts = [`acr purge --filter '${filter}' --ago ${rule.ago}`];
   if (rule.keep) parts.push(`--keep ${rule.keep}`);
   if (rule.untagged) parts.push("--untagged");

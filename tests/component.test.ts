@@ -275,7 +275,7 @@ describe("scheduled purge", () => {
     };
     expect(definition.version).toBe("v1.1.0");
     expect(definition.steps).toEqual([
-      expect.objectContaining({ cmd: "acr purge --filter 'web/.*:^(?:pr-.*)$' --ago 7d --keep 3 --untagged", timeout: 3600 }),
+      expect.objectContaining({ cmd: "acr purge --filter '(?:web/.*):^(?:pr-.*)$' --ago 7d --keep 3 --untagged", timeout: 3600 }),
     ]);
     expect(task.inputs.platform).toEqual({ os: "Linux" });
     expect(task.inputs.identity).toEqual({ type: "SystemAssigned" });
@@ -283,6 +283,6 @@ describe("scheduled purge", () => {
   });
 
   test("the command leaves out keep and untagged when not asked for", () => {
-    expect(purgeCommand({ schedule: "0 3 * * *", filter: "a:b", ago: "1d" })).toBe("acr purge --filter 'a:^(?:b)$' --ago 1d");
+    expect(purgeCommand({ schedule: "0 3 * * *", filter: "a:b", ago: "1d" })).toBe("acr purge --filter '(?:a):^(?:b)$' --ago 1d");
   });
 });

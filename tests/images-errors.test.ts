@@ -132,7 +132,7 @@ describe("arguments", () => {
     [["purge", "--filter", "app:.*"], "--ago <duration> is required"],
     [["purge", "--filter", "app", "--ago", "30d"], '--filter: "app" is not a filter'],
     [["purge", "--filter", "app:(", "--ago", "30d"], "invalid tag regex"],
-    [["purge", "--filter", "app:.*", "--ago", "30 days"], '--ago: "30 days" is not a duration'],
+    [["purge", "--filter", "app:.*", "--ago", "30 days"], '--ago: "30 days" is not an age acr purge reads as written'],
     [["purge", "--filter", "app:.*", "--ago", "30d", "--keep", "-1"], "--keep"],
     [["list", "--page-size", "0"], '--page-size "0" is not a whole number of at least 1'],
     [["list", "--colour"], "Unknown option '--colour'"],

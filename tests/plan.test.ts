@@ -70,7 +70,7 @@ describe("formats and stacks", () => {
     expect(result.stdout).toMatch(
       /├─ azure-native:resources:Resource \(Microsoft\.ContainerRegistry\/registries@2025-11-01\) acr-registry \[protected\]/,
     );
-    expect(result.stdout).toContain("step.command: acr purge --filter '.*:^(?:pr-.*)$' --ago 30d --keep 10 --untagged");
+    expect(result.stdout).toContain("step.command: acr purge --filter '(?:.*):^(?:pr-.*)$' --ago 30d --keep 10 --untagged");
     expect(result.stdout).toMatch(/\nOutputs:\n[\s\S]*\nPolicies: /);
   });
 

@@ -91,7 +91,7 @@ test("prod keeps a year of audit logs and purges old pull-request images keeping
   expect(JSON.stringify(single(run, T.lifecyclePolicy).inputs.policy)).toContain('"daysAfterModificationGreaterThan":365');
   const step = single(run, T.task).inputs.step as { encodedTaskContent: string };
   expect(Buffer.from(step.encodedTaskContent, "base64").toString()).toContain(
-    "acr purge --filter '.*:^(?:pr-.*)$' --ago 30d --keep 10 --untagged",
+    "acr purge --filter '(?:.*):^(?:pr-.*)$' --ago 30d --keep 10 --untagged",
   );
 });
 

@@ -124,7 +124,17 @@ describe("every setting is checked, with a message naming the setting, the value
     [
       "purge age",
       { purge: [{ schedule: "0 3 * * *", filter: ".*:.*", ago: "7 days" }] },
-      'purge[0].ago: "7 days" is not a duration: use a number followed by d, h, m or s',
+      'purge[0].ago: "7 days" is not an age acr purge reads as written (acr purge would read it as 7 days',
+    ],
+    [
+      "purge age acr purge would misread",
+      { purge: [{ schedule: "0 3 * * *", filter: ".*:.*", ago: "1h1d" }] },
+      'purge[0].ago: "1h1d" is not an age acr purge reads as written (acr purge would read it as 1 days',
+    ],
+    [
+      "purge filter acr purge would split elsewhere",
+      { purge: [{ schedule: "0 3 * * *", filter: "foo:bar:zzz", ago: "1d" }] },
+      'purge[0].filter: "foo:bar:zzz" is not a filter: use <repository regex>:<tag regex> with one separating colon',
     ],
     ["purge age missing", { purge: [{ schedule: "0 3 * * *", filter: ".*:.*" } as never] }, "purge[0].ago: is missing: use a string"],
     [
