@@ -51,6 +51,20 @@ describe("planPurge", () => {
     expect(plan.skip[0].reason).toContain("no creation time");
   });
 
+  it("never plans a locked manifest's tag, and leaves it out before counting keep, as acr purge does", () => {
+    const locked = { ...tag("v4", 60), locked: "it is locked against deletion (deleteEnabled false)" };
+    const plan = planPurge([tag("v1", 90), tag("v2", 80), tag("v3", 70), locked], criteria(1));
+    expect(deletedTags(plan)).toEqual(["v1", "v2"]);
+    expect(plan.keep.map((kept) => kept.tag)).toEqual(["v3"]);
+    expect(plan.skip).toEqual([{ tag: "v4", digest: "sha256:v4", reason: "it is locked against deletion (deleteEnabled false)" }]);
+  });
+
+  it("keeps a referrer's tag (a signature or SBOM of an image): deleting the tag would delete the referrer", () => {
+    const plan = planPurge([tag("v1", 90), { ...tag("v1-sig", 90), subject: "sha256:v1" }], criteria(0, 30, /^v1.*$/));
+    expect(deletedTags(plan)).toEqual(["v1"]);
+    expect(plan.skip[0]).toMatchObject({ tag: "v1-sig", reason: expect.stringContaining("it is a referrer") });
+  });
+
   it("skips a tag whose manifest also carries a tag that stays, and says which", () => {
     const plan = planPurge([tag("v1", 90, "sha256:shared"), tag("stable", 90, "sha256:shared"), tag("v2", 80)], criteria(0));
     expect(deletedTags(plan)).toEqual(["v2"]);
@@ -134,7 +148,16 @@ describe("creationTime", () => {
 describe("planUntagged", () => {
   function manifest(digest: string, ageDays: number | undefined, options: Partial<ManifestFacts> = {}): ManifestFacts {
     const lastUpdateTime = ageDays === undefined ? undefined : new Date(NOW - ageDays * DAY).toISOString();
-    return { digest, tags: [], lastUpdateTime, deleteEnabled: true, children: [], ...options };
+    return {
+      digest,
+      mediaType: "application/vnd.oci.image.manifest.v1+json",
+      tags: [],
+      lastUpdateTime,
+      deleteEnabled: true,
+      writeEnabled: true,
+      children: [],
+      ...options,
+    };
   }
   const cutoff = NOW - 30 * DAY;
   const digests = (plan: ReturnType<typeof planUntagged>): string[] => plan.delete.map((deletion) => deletion.digest);
@@ -149,10 +172,44 @@ describe("planUntagged", () => {
     expect(plan.skip).toEqual([]);
   });
 
-  it("skips locked manifests and those without a time", () => {
-    const plan = planUntagged([manifest("locked", 90, { deleteEnabled: false }), manifest("timeless", undefined)], cutoff, new Set());
-    expect(plan.delete).toEqual([]);
-    expect(plan.skip.map((skipped) => skipped.digest)).toEqual(["locked", "timeless"]);
+  it("skips locked manifests (delete or write), those without a time or a media type, and referrers, as acr purge does", () => {
+    const plan = planUntagged(
+      [
+        manifest("locked", 90, { deleteEnabled: false }),
+        manifest("readonly", 90, { writeEnabled: false }),
+        manifest("timeless", undefined),
+        manifest("typeless", 90, { mediaType: undefined }),
+        manifest("signature", 90, { subject: "sha256:image" }),
+        manifest("plain", 90),
+      ],
+      cutoff,
+      new Set(),
+    );
+    expect(digests(plan)).toEqual(["plain"]);
+    expect(plan.skip.map((skipped) => [skipped.digest, skipped.reason])).toEqual([
+      ["locked", "it is locked against deletion (deleteEnabled false)"],
+      ["readonly", "it is locked (writeEnabled false), which acr purge leaves alone"],
+      ["signature", expect.stringContaining("it is a referrer (a signature, SBOM or attestation) of sha256:image")],
+      ["timeless", "the registry gives no last update time, so its age is unknown"],
+      ["typeless", "the registry gives no media type, so acr purge leaves it"],
+    ]);
+  });
+
+  it("keeps the newest --keep untagged manifests that would go, as acr purge does (acr-cli purgeDanglingManifests)", () => {
+    const manifests = [manifest("a", 40), manifest("b", 90), manifest("c", 60), manifest("young", 1)];
+    const plan = planUntagged(manifests, cutoff, new Set(), 2);
+    expect(digests(plan)).toEqual(["b"]);
+    expect(plan.keep.map((kept) => kept.digest)).toEqual(["a", "c"]);
+    expect(plan.keep[0].reason).toBe("one of the 2 newest untagged manifests (--keep 2)");
+    // Fewer than keep: nothing goes.
+    expect(planUntagged(manifests, cutoff, new Set(), 5).delete).toEqual([]);
+  });
+
+  it("a kept untagged index keeps what it lists", () => {
+    const manifests = [manifest("index", 40, { children: ["image"] }), manifest("image", 90)];
+    const plan = planUntagged(manifests, cutoff, new Set(), 1);
+    expect(plan.keep.map((kept) => kept.digest)).toEqual(["index"]);
+    expect(digests(plan)).toEqual([]);
   });
 
   it("keeps what an index that stays lists, through nested untagged indexes", () => {

@@ -20,6 +20,12 @@ export interface AcrProxy {
   track(repository: string, digest: string, lastUpdateTime: Date): void;
   /** How many `_manifests` pages were served, to show the tool pages. */
   pagesServed(): number;
+  /** Locks a manifest as `az acr repository update --delete-enabled/--write-enabled false` does: listed so, and DELETE refused. */
+  lock(repository: string, digest: string, attributes: { deleteEnabled?: boolean; writeEnabled?: boolean }): void;
+  /** Makes a repository answer 404 for its tags while the catalog still lists it, as one deleted meanwhile does. */
+  vanish(repository: string): void;
+  /** Every DELETE the tool sent, as `<repository>@<digest>`. */
+  deletes(): string[];
   stop(): Promise<void>;
 }
 
@@ -33,6 +39,9 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
   const upstream = new URL(registryUrl);
   const tracked = new Map<string, Map<string, Date>>();
   const firstSeen = new Map<string, Date>();
+  const locks = new Map<string, { deleteEnabled: boolean; writeEnabled: boolean }>();
+  const vanished = new Set<string>();
+  const deletes: string[] = [];
   let pages = 0;
 
   const timeOf = (repository: string, digest: string): Date => {
@@ -107,7 +116,13 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
             mediaType: entry.mediaType,
             // ACR leaves `tags` out of untagged manifests.
             ...(entry.tags.length > 0 ? { tags: entry.tags.sort() } : {}),
-            changeableAttributes: { deleteEnabled: true, writeEnabled: true, readEnabled: true, listEnabled: true },
+            changeableAttributes: {
+              deleteEnabled: true,
+              writeEnabled: true,
+              readEnabled: true,
+              listEnabled: true,
+              ...locks.get(`${repository}@${entry.digest}`),
+            },
           };
         }),
       }),
@@ -133,6 +148,28 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
   const server = createServer((request, response) => {
     const path = new URL(request.url ?? "/", "http://proxy").pathname;
     const acr = /^\/acr\/v1\/(.+)\/_manifests$/.exec(path);
+    const tagList = /^\/v2\/(.+)\/tags\/list$/.exec(path);
+    const manifest = /^\/v2\/(.+)\/manifests\/(sha256:[0-9a-f]+)$/.exec(path);
+    if (manifest && request.method === "DELETE") {
+      const key = `${manifest[1]}@${manifest[2]}`;
+      deletes.push(key);
+      const lock = locks.get(key);
+      if (lock && (lock.deleteEnabled === false || lock.writeEnabled === false)) {
+        // ACR refuses to delete a locked manifest.
+        response.writeHead(405, { "content-type": "application/json" });
+        response.end(
+          JSON.stringify({
+            errors: [{ code: "UNSUPPORTED", message: "The operation is disallowed on this registry, repository or image." }],
+          }),
+        );
+        return;
+      }
+    }
+    if (tagList && vanished.has(tagList[1])) {
+      response.writeHead(404, { "content-type": "application/json" });
+      response.end(JSON.stringify({ errors: [{ code: "NAME_UNKNOWN", message: "repository name not known to registry" }] }));
+      return;
+    }
     if (acr && request.method === "GET") {
       listManifests(request, response, decodeURIComponent(acr[1])).catch((error: unknown) => {
         response.writeHead(500, { "content-type": "text/plain" });
@@ -151,6 +188,14 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
       tracked.set(repository, times);
     },
     pagesServed: () => pages,
+    lock: (repository, digest, attributes) => {
+      locks.set(`${repository}@${digest}`, {
+        deleteEnabled: attributes.deleteEnabled ?? true,
+        writeEnabled: attributes.writeEnabled ?? true,
+      });
+    },
+    vanish: (repository) => vanished.add(repository),
+    deletes: () => [...deletes],
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

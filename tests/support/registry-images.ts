@@ -10,6 +10,8 @@ export interface PushOptions {
   created?: Date | string | null;
   /** Makes the image differ from others pushed with the same time. Default the tag. */
   label?: string;
+  /** Makes it a referrer (a signature or SBOM) of this manifest: OCI's `subject`. */
+  subject?: Descriptor;
 }
 
 const DAY_MS = 86_400_000;
@@ -36,6 +38,7 @@ export async function pushImage(client: RegistryClient, repository: string, tag:
     mediaType: MEDIA_TYPES.ociManifest,
     config: configDescriptor,
     layers: [layer],
+    ...(options.subject ? { subject: options.subject } : {}),
   });
 }
 

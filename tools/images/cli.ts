@@ -20,6 +20,7 @@ import {
 import {
   deletionConflict,
   describeConflict,
+  lockReason,
   planPurge,
   planUntagged,
   type Deletion,
@@ -369,18 +370,37 @@ async function purgeCommand(args: string[], io: CliIo): Promise<number> {
 
   const repositories = (await client.listRepositories()).filter((name) => filters.some((filter) => filter.repository.test(name)));
   const plans: RepositoryPlan[] = [];
-  let untaggedListable = values.untagged === true;
+  const vanished: string[] = [];
+  // ACR's manifest listing says which manifests are locked (for the tag purge too) and which have
+  // no tag. A registry either serves ACR's API or not: after one "unsupported" the others are not asked.
+  let acrListing = true;
   for (const repository of repositories) {
     const matches = tagMatcher(filters, repository);
-    const tags = await client.describeTags(repository, await client.listTags(repository), matches);
+    let tagNames: string[];
+    try {
+      tagNames = await client.listTags(repository);
+    } catch (error) {
+      // As acr purge: a repository deleted since the catalog was read is reported, and the purge goes on.
+      if (error instanceof RegistryError && error.kind === "not-found") {
+        vanished.push(repository);
+        continue;
+      }
+      throw error;
+    }
+    const listing = acrListing ? await client.listAcrManifests(repository) : "unsupported";
+    if (listing === "unsupported") acrListing = false;
+    const locks = new Map(listing === "unsupported" ? [] : listing.map((manifest) => [manifest.digest, lockReason(manifest)]));
+    const described = await client.describeTags(repository, tagNames, matches);
+    const tags = described.map((image) => ({ ...image, ...(locks.get(image.digest) ? { locked: locks.get(image.digest) } : {}) }));
     const plan = planPurge(tags, { matches, cutoff, keep });
-    // A registry either serves ACR's API or not: after one "unsupported" the others are not asked.
-    const listing = untaggedListable ? await client.listAcrManifests(repository) : undefined;
-    if (listing === "unsupported") untaggedListable = false;
     const untagged =
-      listing === undefined || listing === "unsupported" ? undefined : await untaggedPlan(client, repository, listing, tags, plan, cutoff);
+      values.untagged !== true || listing === "unsupported"
+        ? undefined
+        : await untaggedPlan(client, repository, listing, tags, plan, cutoff, keep);
     plans.push({ repository, plan, untagged });
   }
+  for (const repository of vanished) notes.write(`${repository}: the repository is gone (its tags answer 404); skipped.\n`);
+  const untaggedListable = acrListing;
   if (values.untagged && !untaggedListable) {
     io.stderr.write(
       "Note: --untagged: this registry does not serve ACR's API for listing manifests, and the OCI Distribution API cannot list " +
@@ -441,7 +461,13 @@ interface RepositoryPlan {
 
 type PurgeTarget = DeleteTarget & ({ created: string } | { lastUpdateTime: string });
 
-const INDEX_MEDIA_TYPES: ReadonlySet<string> = new Set([MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerList]);
+/** Manifests that can list others or refer to one (acr-cli reads these: OCI image manifest, index, artifact manifest), and Docker lists. */
+const OCI_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  MEDIA_TYPES.ociIndex,
+  MEDIA_TYPES.dockerList,
+  MEDIA_TYPES.ociManifest,
+  "application/vnd.oci.artifact.manifest.v1+json",
+]);
 
 /**
  * Which untagged manifests of a repository go. Indexes that stay must keep what they list, so
@@ -455,19 +481,21 @@ async function untaggedPlan(
   tags: readonly TaggedImage[],
   plan: PurgePlan,
   cutoff: number,
+  keep: number,
 ): Promise<UntaggedPlan> {
-  const tagged = new Map(tags.map((image) => [image.digest, image.children]));
+  const tagged = new Map(tags.map((image) => [image.digest, image]));
   const facts: ManifestFacts[] = await Promise.all(
     listing.map(async (manifest) => {
-      let children = tagged.get(manifest.digest);
-      if (children === undefined) {
-        const mayBeIndex = manifest.mediaType === undefined || INDEX_MEDIA_TYPES.has(manifest.mediaType);
-        children = mayBeIndex ? (await client.describe(repository, manifest.digest, false)).children : [];
-      }
-      return { ...manifest, children };
+      const known = tagged.get(manifest.digest);
+      if (known) return { ...manifest, children: known.children, ...(known.subject ? { subject: known.subject } : {}) };
+      // OCI manifests can be referrers and indexes list others: read those, as acr purge does.
+      const mayMatter = manifest.mediaType === undefined || OCI_MEDIA_TYPES.has(manifest.mediaType);
+      if (!mayMatter) return { ...manifest, children: [] };
+      const { children, subject } = await client.describe(repository, manifest.digest, false);
+      return { ...manifest, children, ...(subject ? { subject } : {}) };
     }),
   );
-  return planUntagged(facts, cutoff, new Set(plan.delete.map((deletion) => deletion.digest)));
+  return planUntagged(facts, cutoff, new Set(plan.delete.map((deletion) => deletion.digest)), keep);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -662,6 +690,7 @@ function formatPlan(repository: string, plan: PurgePlan, untagged?: UntaggedPlan
     ...plan.delete.map((deletion: Deletion) => ["delete", deletion.tags.join(", "), `${deletion.digest}  created ${deletion.created}`]),
     ...(untagged?.delete ?? []).map((deletion) => ["delete", UNTAGGED, `${deletion.digest}  last updated ${deletion.lastUpdateTime}`]),
     ...plan.keep.map((kept) => ["keep", kept.tag, kept.reason]),
+    ...(untagged?.keep ?? []).map((kept) => ["keep", UNTAGGED, `${kept.digest}  ${kept.reason}`]),
     ...plan.skip.map((skipped) => ["skip", skipped.tag, skipped.reason]),
     ...(untagged?.skip ?? []).map((skipped) => ["skip", UNTAGGED, `${skipped.digest}  ${skipped.reason}`]),
   ];

@@ -91,6 +91,8 @@ export interface FetchedManifest {
   bytes: Buffer;
   /** Undefined for kinds this tool does not read (Docker schema 1, OCI artifact manifests); those still have a digest and can be deleted. */
   manifest?: ImageManifest | ImageIndex;
+  /** The digest a referrer (signature, SBOM, attestation) refers to: its `subject`, of any OCI kind. */
+  subject?: string;
 }
 
 /** What the tool shows of an image. */
@@ -103,6 +105,8 @@ export interface ImageDetails {
   created?: string;
   /** For an index, the digests of the manifests it lists; they must outlive it. */
   children: string[];
+  /** For a referrer (signature, SBOM, attestation), the digest of the manifest it refers to. */
+  subject?: string;
 }
 
 export interface TaggedImage extends ImageDetails {
@@ -120,6 +124,8 @@ export interface AcrManifest {
   lastUpdateTime?: string;
   /** False when the manifest is locked against deletion (`changeableAttributes.deleteEnabled`). */
   deleteEnabled: boolean;
+  /** False when the manifest is locked against changes (`changeableAttributes.writeEnabled`); acr purge leaves those too. */
+  writeEnabled: boolean;
 }
 
 type AuthScheme = { kind: "none" } | { kind: "basic" } | { kind: "bearer"; realm: URL; service?: string };
@@ -215,7 +221,8 @@ export class RegistryClient {
     const manifest = readManifest(body);
     const declared = field(body, "mediaType");
     const mediaType = typeof declared === "string" ? declared : (response.headers.get("content-type")?.split(";")[0] ?? "");
-    return { digest, mediaType, bytes, manifest };
+    const subject = field(field(body, "subject"), "digest");
+    return { digest, mediaType, bytes, manifest, ...(typeof subject === "string" ? { subject } : {}) };
   }
 
   /**
@@ -223,12 +230,13 @@ export class RegistryClient {
    * the manifest is read (digest, and an index's children), sparing the config downloads.
    */
   async describe(repository: string, reference: string, details = true): Promise<ImageDetails> {
-    const { digest, mediaType, manifest } = await this.getManifest(repository, reference);
+    const { digest, mediaType, manifest, subject } = await this.getManifest(repository, reference);
     const children = manifest && isIndex(manifest) ? manifest.manifests.map((entry) => entry.digest) : [];
-    if (!details || !manifest) return { digest, mediaType, children };
+    const referrer = subject === undefined ? {} : { subject };
+    if (!details || !manifest) return { digest, mediaType, children, ...referrer };
     const { blobs, created } = await this.contents(repository, manifest, 0);
     const size = blobs ? [...blobs.values()].reduce((sum, bytes) => sum + bytes, 0) : undefined;
-    return { digest, mediaType, size, created, children };
+    return { digest, mediaType, size, created, children, ...referrer };
   }
 
   /** `describe` for each tag, several at a time, in the order given. */
@@ -583,8 +591,9 @@ function readAcrManifests(page: unknown): AcrManifest[] | undefined {
       tags,
       createdTime: text("createdTime"),
       lastUpdateTime: text("lastUpdateTime"),
-      // Only an explicit false locks a manifest; ACR always sends the attribute, other servers may not.
+      // Only an explicit false locks a manifest; ACR always sends the attributes, other servers may not.
       deleteEnabled: field(field(entry, "changeableAttributes"), "deleteEnabled") !== false,
+      writeEnabled: field(field(entry, "changeableAttributes"), "writeEnabled") !== false,
     });
   }
   return manifests;

@@ -8,12 +8,17 @@
  * a tag's age is its image's creation time (the API has no tag update times), and deleting a tag
  * means deleting its manifest, which takes every other tag on that manifest too. So a candidate
  * whose manifest carries a tag that stays, or is part of a multi-platform image that stays, is
- * skipped and reported instead.
+ * skipped and reported instead. As acr purge, it never touches a locked manifest (ACR's
+ * `deleteEnabled` or `writeEnabled` false) or a referrer (a manifest with a `subject`: signatures,
+ * SBOMs, attestations), which ACR deletes together with the manifest it refers to.
  */
 import type { AcrManifest, TaggedImage } from "./client";
 
 /** What the purge needs to know of each tag of a repository. */
-export type TagFacts = Pick<TaggedImage, "tag" | "digest" | "created" | "children">;
+export type TagFacts = Pick<TaggedImage, "tag" | "digest" | "created" | "children" | "subject"> & {
+  /** Where ACR says its manifest is locked (deleteEnabled or writeEnabled false): why. */
+  locked?: string;
+};
 
 export interface PurgeCriteria {
   /** Whether the filter selects a tag of this repository. */
@@ -75,6 +80,9 @@ export function planPurge(tags: readonly TagFacts[], criteria: PurgeCriteria): P
     const time = creationTime(facts.created);
     if (time === undefined) {
       skip.push({ tag: facts.tag, digest: facts.digest, reason: "its image has no creation time, so its age is unknown" });
+    } else if (time < criteria.cutoff && facts.locked) {
+      // acr purge leaves locked tags out before it counts --keep.
+      skip.push({ tag: facts.tag, digest: facts.digest, reason: facts.locked });
     } else if (time < criteria.cutoff) {
       old.push({ facts, time });
     }
@@ -90,6 +98,13 @@ export function planPurge(tags: readonly TagFacts[], criteria: PurgeCriteria): P
   }));
 
   const going = new Map(old.slice(keepCount).map(({ facts }) => [facts.tag, facts]));
+  // acr purge would take only the tag of a referrer and keep the manifest; deleting the tag here
+  // deletes the manifest, so a referrer's tag stays.
+  for (const facts of going.values()) {
+    if (facts.subject === undefined) continue;
+    going.delete(facts.tag);
+    skip.push({ tag: facts.tag, digest: facts.digest, reason: referrerReason(facts.subject) });
+  }
   // Skipping one tag can make another unsafe (the skipped tag now stays on a shared manifest),
   // so repeat until nothing changes.
   for (let changed = true; changed;) {
@@ -145,8 +160,23 @@ export function describeConflict(conflict: Conflict): string {
     : `its manifest is part of the multi-platform image tagged ${tags}, which would break`;
 }
 
-/** What the untagged purge needs to know of each manifest ACR lists; `children` for indexes. */
-export type ManifestFacts = Pick<AcrManifest, "digest" | "tags" | "lastUpdateTime" | "deleteEnabled"> & { children: string[] };
+/** A referrer stays with the manifest it refers to: ACR deletes it when that one goes. */
+function referrerReason(subject: string): string {
+  return `it is a referrer (a signature, SBOM or attestation) of ${subject}; acr purge keeps referrers, and ACR deletes them with their subject`;
+}
+
+/** Why a manifest ACR lists is locked, or undefined. */
+export function lockReason(manifest: Pick<AcrManifest, "deleteEnabled" | "writeEnabled">): string | undefined {
+  if (!manifest.deleteEnabled) return "it is locked against deletion (deleteEnabled false)";
+  if (!manifest.writeEnabled) return "it is locked (writeEnabled false), which acr purge leaves alone";
+  return undefined;
+}
+
+/** What the untagged purge needs to know of each manifest ACR lists; `children` for indexes, `subject` for referrers. */
+export type ManifestFacts = Pick<AcrManifest, "digest" | "mediaType" | "tags" | "lastUpdateTime" | "deleteEnabled" | "writeEnabled"> & {
+  children: string[];
+  subject?: string;
+};
 
 /** An untagged manifest to delete. */
 export interface UntaggedDeletion {
@@ -162,31 +192,56 @@ export interface UntaggedRetention {
 
 export interface UntaggedPlan {
   delete: UntaggedDeletion[];
+  /** The newest of those that would go, kept by --keep as acr purge keeps them. */
+  keep: UntaggedRetention[];
   skip: UntaggedRetention[];
 }
 
 /**
- * The untagged manifests to delete, as `acr purge --untagged` picks them: no tag, and last
- * updated before `cutoff`. A manifest that a multi-platform image which stays still lists is
+ * The untagged manifests to delete, as `acr purge --untagged` picks them (acr-cli
+ * cmd/repository/image_functions.go, GetUntaggedManifests): no tag, last updated before `cutoff`,
+ * not locked, not a referrer, with a media type; then the newest `keep` of them stay (acr-cli
+ * purgeDanglingManifests). A manifest that a multi-platform image which stays still lists is
  * skipped, as deleting it would break that image. Indexes that stay are the tagged ones not in
  * `goingWithTags` (the manifests the tag purge deletes) and the untagged ones that stay here.
  */
-export function planUntagged(manifests: readonly ManifestFacts[], cutoff: number, goingWithTags: ReadonlySet<string>): UntaggedPlan {
+export function planUntagged(
+  manifests: readonly ManifestFacts[],
+  cutoff: number,
+  goingWithTags: ReadonlySet<string>,
+  keep = 0,
+): UntaggedPlan {
   const skip: UntaggedRetention[] = [];
   const going = new Map<string, UntaggedDeletion>();
   for (const manifest of manifests) {
     if (manifest.tags.length > 0 || goingWithTags.has(manifest.digest)) continue;
     const time = manifest.lastUpdateTime === undefined ? NaN : Date.parse(manifest.lastUpdateTime);
+    const locked = lockReason(manifest);
     if (Number.isNaN(time)) {
       skip.push({ digest: manifest.digest, reason: "the registry gives no last update time, so its age is unknown" });
-    } else if (time < cutoff) {
-      if (manifest.deleteEnabled) {
-        going.set(manifest.digest, { digest: manifest.digest, lastUpdateTime: new Date(time).toISOString() });
-      } else {
-        skip.push({ digest: manifest.digest, reason: "it is locked against deletion (deleteEnabled false)" });
-      }
+    } else if (time >= cutoff) {
+      continue;
+    } else if (locked) {
+      skip.push({ digest: manifest.digest, reason: locked });
+    } else if (manifest.mediaType === undefined) {
+      skip.push({ digest: manifest.digest, reason: "the registry gives no media type, so acr purge leaves it" });
+    } else if (manifest.subject !== undefined) {
+      skip.push({ digest: manifest.digest, reason: referrerReason(manifest.subject) });
+    } else {
+      going.set(manifest.digest, { digest: manifest.digest, lastUpdateTime: new Date(time).toISOString() });
     }
   }
+  // --keep: the newest that would go stay (newest first, digest breaking ties, as acr-cli sorts).
+  const kept = [...going.values()]
+    .sort((a, b) => b.lastUpdateTime.localeCompare(a.lastUpdateTime) || a.digest.localeCompare(b.digest))
+    .slice(0, keep)
+    .map((deletion) => {
+      going.delete(deletion.digest);
+      return {
+        digest: deletion.digest,
+        reason: `${keep === 1 ? "the newest untagged manifest" : `one of the ${keep} newest untagged manifests`} (--keep ${keep})`,
+      };
+    });
   // A skipped untagged index keeps what it lists, which can in turn be an index: repeat until
   // nothing changes.
   for (let changed = true; changed;) {
@@ -211,7 +266,7 @@ export function planUntagged(manifests: readonly ManifestFacts[], cutoff: number
       a.digest.localeCompare(b.digest),
   );
   skip.sort((a, b) => a.digest.localeCompare(b.digest));
-  return { delete: deletions, skip };
+  return { delete: deletions, keep: kept, skip };
 }
 
 function describeManifest(manifest: ManifestFacts): string {
