@@ -75,7 +75,9 @@ describe("planPurge", () => {
 
   it("deletes a shared manifest once when all its tags go", () => {
     const plan = planPurge([tag("v1", 90, "sha256:shared"), tag("v1.0", 90, "sha256:shared")], criteria(0));
-    expect(plan.delete).toEqual([{ digest: "sha256:shared", tags: ["v1", "v1.0"], created: new Date(NOW - 90 * DAY).toISOString() }]);
+    expect(plan.delete).toEqual([
+      { digest: "sha256:shared", tags: ["v1", "v1.0"], created: new Date(NOW - 90 * DAY).toISOString(), children: [] },
+    ]);
   });
 
   it("skips a tag that shares its manifest with one kept by keep", () => {

@@ -4,6 +4,7 @@
  * so tests run it in-process.
  */
 import { readFile } from "node:fs/promises";
+import { homedir } from "node:os";
 import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { parseDuration, parseFilter, type PurgeFilter } from "../../components/purge-rules";
@@ -28,13 +29,22 @@ import {
   type PurgePlan,
   type UntaggedPlan,
 } from "./purge";
+import { signIn, SignInUsageError } from "./sign-in";
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
+  /** On a terminal (`isTTY`), long deletions show their progress here. */
+  stderr: { write(text: string): unknown; isTTY?: boolean };
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   env: Record<string, string | undefined>;
+  /** Where `~/.docker/config.json` is looked for; tests leave it out, so no real Docker config is read. */
+  homeDir?: string;
+  /** Calls `handler` on Ctrl-C (SIGINT) until the returned function is called. */
+  onInterrupt?: (handler: () => void) => () => void;
 }
+
+/** Ctrl-C during deletions: the requests in flight finished, the rest were not sent. Exit code 130, as a shell gives. */
+class Interrupted extends Error {}
 
 /** Wrong arguments: exit code 2 and a pointer to the help. */
 class UsageError extends Error {}
@@ -45,8 +55,10 @@ const CONNECTION_OPTIONS = {
   registry: { type: "string" },
   username: { type: "string" },
   "password-stdin": { type: "boolean" },
+  "access-token-stdin": { type: "boolean" },
   "stack-outputs": { type: "string" },
   "page-size": { type: "string" },
+  concurrency: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
@@ -55,8 +67,10 @@ type ConnectionValues = {
   registry?: string;
   username?: string;
   "password-stdin"?: boolean;
+  "access-token-stdin"?: boolean;
   "stack-outputs"?: string;
   "page-size"?: string;
+  concurrency?: string;
 };
 
 const CONNECTION_HELP = `Where and as whom:
@@ -64,16 +78,24 @@ const CONNECTION_HELP = `Where and as whom:
                           URL with its scheme such as http://127.0.0.1:5000   [env REGISTRY]
   --username <name>       [env REGISTRY_USERNAME]
   --password-stdin        read the password from stdin   [env REGISTRY_PASSWORD]
+  --access-token-stdin    ACR only: read a Microsoft Entra access token for
+                          https://containerregistry.azure.net from stdin, and sign in with it
   --stack-outputs <file>  the JSON of \`pulumi stack output --json --show-secrets\` (- for stdin):
                           loginServer, and servicePrincipalClientId/-Secret or
                           adminUsername/adminPassword (the service principal wins when both are there)
-  Flags win over --stack-outputs, which wins over the environment. Without credentials the
-  registry is used anonymously.
+  Credentials come from the first of: the flags; --stack-outputs; REGISTRY_USERNAME and
+  REGISTRY_PASSWORD; the Docker config ($DOCKER_CONFIG/config.json or ~/.docker/config.json:
+  credHelpers, auths, credsStore, as \`docker login\` and \`az acr login\` leave it); for ACR,
+  Entra ID (DefaultAzureCredential: environment, workload identity, managed identity, Azure CLI).
+  Without any, the registry is used anonymously. Where the tool found credentials itself, a note
+  on stderr says which it signed in with.
 
 Output:
   --json                  print JSON on stdout (prompts and notes go to stderr)
   --page-size <n>         repositories, tags or manifests asked for per request (default 100); all
                           pages are read
+  --concurrency <n>       requests in flight at once, reads and deletes (default 8, at most 32);
+                          a throttled registry's Retry-After is waited for, 502/503/504 retried
   -h, --help              this help`;
 
 const TOOL_HELP = `Usage: ${TOOL} <command> [options]
@@ -192,6 +214,10 @@ export async function main(args: string[], io: CliIo = processIo()): Promise<num
 }
 
 function report(error: unknown, command: string, io: CliIo): number {
+  if (error instanceof Interrupted) {
+    io.stderr.write(`images ${command}: ${error.message}\n`);
+    return 130;
+  }
   if (error instanceof UsageError || isParseArgsError(error)) {
     io.stderr.write(`images ${command}: ${errorMessage(error)}\nRun \`${TOOL} ${command} --help\` for usage.\n`);
     return 2;
@@ -204,7 +230,8 @@ function report(error: unknown, command: string, io: CliIo): number {
 
 const HINTS: Partial<Record<RegistryError["kind"], string>> = {
   "needs-credentials":
-    "Give credentials with --username and --password-stdin, REGISTRY_USERNAME and REGISTRY_PASSWORD, or --stack-outputs.",
+    "Give credentials with --username and --password-stdin, REGISTRY_USERNAME and REGISTRY_PASSWORD, --stack-outputs, or `docker login`; " +
+    "for ACR, sign in to Azure (`az login`, a managed or workload identity) or pipe an Entra access token to --access-token-stdin.",
   unauthorized:
     "Check the user name and password: for ACR, the admin user and its password, or a service principal's client ID and secret.",
   unsupported:
@@ -217,7 +244,17 @@ function isParseArgsError(error: unknown): boolean {
 }
 
 function processIo(): CliIo {
-  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    env: process.env,
+    homeDir: homedir(),
+    onInterrupt: (handler) => {
+      process.on("SIGINT", handler);
+      return () => process.off("SIGINT", handler);
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -274,6 +311,8 @@ interface DeleteTarget {
   digest: string;
   /** Every tag on the manifest: all of them go. */
   tags: string[];
+  /** For an index, the manifests it lists: those of them being deleted wait until it is gone. */
+  children?: string[];
 }
 
 async function deleteCommand(args: string[], io: CliIo): Promise<number> {
@@ -300,7 +339,7 @@ async function deleteCommand(args: string[], io: CliIo): Promise<number> {
     io.stderr.write("Nothing was deleted.\n");
     return 1;
   }
-  const deleted = await deleteAll(client, targets, notes);
+  const deleted = await deleteAll(client, targets, io, notes);
   if (values.json) writeJson(io, { deleted });
   return 0;
 }
@@ -337,8 +376,8 @@ async function deleteTargets(client: RegistryClient, repository: string, named: 
         conflict.kind === "tagged" ? ` Deleting removes the manifest and every tag on it; to do that, delete ${repository}@${digest}.` : "";
       throw new Error(`refusing to delete ${text}: ${describeConflict(conflict)}.${advice} Nothing was deleted.`);
     }
-    const onManifest = tags.filter((facts) => facts.digest === digest).map((facts) => facts.tag);
-    return { repository, digest, tags: onManifest.sort() };
+    const onManifest = tags.filter((facts) => facts.digest === digest);
+    return { repository, digest, tags: onManifest.map((facts) => facts.tag).sort(), children: onManifest[0]?.children ?? [] };
   });
 }
 
@@ -446,7 +485,7 @@ async function purgeCommand(args: string[], io: CliIo): Promise<number> {
     io.stderr.write("Nothing was deleted.\n");
     return 1;
   }
-  const deleted = await deleteAll(client, targets, notes);
+  const deleted = await deleteAll(client, targets, io, notes);
   notes.write(`Deleted ${summary}.\n`);
   if (values.json) writeJson(io, { ...jsonPlan, deleted });
   return 0;
@@ -502,8 +541,9 @@ async function untaggedPlan(
 // Connection
 
 async function connect(values: ConnectionValues, io: CliIo): Promise<RegistryClient> {
-  if (values["password-stdin"] && values["stack-outputs"] === "-") {
-    throw new UsageError("stdin can carry the password or the stack outputs, not both");
+  const stdinSecret = values["password-stdin"] ? "the password" : values["access-token-stdin"] ? "the access token" : undefined;
+  if (stdinSecret && values["stack-outputs"] === "-") {
+    throw new UsageError(`stdin can carry ${stdinSecret} or the stack outputs, not both`);
   }
   const outputs = values["stack-outputs"] === undefined ? undefined : await readStackOutputs(values["stack-outputs"], io);
   const server = values.registry ?? outputs?.loginServer ?? io.env.REGISTRY;
@@ -514,10 +554,12 @@ async function connect(values: ConnectionValues, io: CliIo): Promise<RegistryCli
         : `the stack outputs in ${values["stack-outputs"]} have no loginServer; give --registry`,
     );
   }
+  const url = registryUrl(server);
   return new RegistryClient({
-    url: registryUrl(server),
-    credentials: await credentials(values, outputs, io),
+    url,
+    credentials: await credentials(values, outputs, io, url),
     pageSize: integerOption(values["page-size"], "--page-size", 1),
+    concurrency: concurrencyOption(values.concurrency),
   });
 }
 
@@ -539,25 +581,26 @@ function registryUrl(server: string): URL {
   return new URL(url.origin);
 }
 
-async function credentials(values: ConnectionValues, outputs: StackOutputs | undefined, io: CliIo): Promise<Credentials | undefined> {
-  if (values.username !== undefined || values["password-stdin"]) {
-    const username = values.username ?? io.env.REGISTRY_USERNAME;
-    if (!username) throw new UsageError("--password-stdin needs --username (or REGISTRY_USERNAME)");
-    const password = values["password-stdin"] ? passwordFromStdin(await readAll(io.stdin)) : io.env.REGISTRY_PASSWORD;
-    if (!password) throw new UsageError("--username needs a password: pipe it to --password-stdin, or set REGISTRY_PASSWORD");
-    return { username, password };
+/** The order of sources and how each is read are in ./sign-in. */
+async function credentials(
+  values: ConnectionValues,
+  outputs: StackOutputs | undefined,
+  io: CliIo,
+  url: URL,
+): Promise<Credentials | undefined> {
+  const request = {
+    url,
+    username: values.username,
+    passwordStdin: values["password-stdin"],
+    accessTokenStdin: values["access-token-stdin"],
+    stackOutputs: outputs?.credentials,
+  };
+  try {
+    return await signIn(request, io);
+  } catch (error) {
+    if (error instanceof SignInUsageError) throw new UsageError(error.message);
+    throw error;
   }
-  if (outputs?.credentials) return outputs.credentials;
-  if (io.env.REGISTRY_USERNAME) {
-    if (!io.env.REGISTRY_PASSWORD) throw new UsageError("REGISTRY_USERNAME is set but REGISTRY_PASSWORD is not");
-    return { username: io.env.REGISTRY_USERNAME, password: io.env.REGISTRY_PASSWORD };
-  }
-  return undefined;
-}
-
-/** As `docker login --password-stdin`: the line break `echo` adds is not part of the password. */
-function passwordFromStdin(text: string): string {
-  return text.replace(/\r?\n$/, "");
 }
 
 interface StackOutputs {
@@ -659,22 +702,82 @@ async function confirm(io: CliIo, images: number, yes: boolean): Promise<boolean
   return /^\s*y(es)?\s*$/i.test(answer ?? "");
 }
 
-/** Deletes one by one, stopping at the first failure with a message that says how far it got. */
-async function deleteAll(client: RegistryClient, targets: readonly DeleteTarget[], notes: CliIo["stdout"]): Promise<DeleteTarget[]> {
+/** acr purge allows up to 32 requests in flight ("the max number of parallel delete requests recommended by ACR server"). */
+const MAX_CONCURRENCY = 32;
+
+function concurrencyOption(text: string | undefined): number | undefined {
+  const value = integerOption(text, "--concurrency", 1);
+  if (value !== undefined && value > MAX_CONCURRENCY)
+    throw new UsageError(`--concurrency ${value}: at most ${MAX_CONCURRENCY}, as acr purge allows`);
+  return value;
+}
+
+/**
+ * Deletes the targets, `concurrency` at a time, in their order except that an index goes before
+ * the manifests it lists (so an interrupted run never leaves an index pointing at deleted ones).
+ * On a failure or Ctrl-C it sends nothing more, lets the requests in flight finish, and says
+ * exactly what was deleted and what was not.
+ */
+async function deleteAll(
+  client: RegistryClient,
+  targets: readonly DeleteTarget[],
+  io: CliIo,
+  notes: CliIo["stdout"],
+): Promise<DeleteTarget[]> {
+  const concurrency = client.concurrency;
   const deleted: DeleteTarget[] = [];
-  for (const target of targets) {
-    try {
-      await client.deleteManifest(target.repository, target.digest);
-    } catch (error) {
-      if (!(error instanceof RegistryError)) throw error;
-      const progress =
-        deleted.length === 0 ? "Nothing was deleted." : `${count(deleted.length, "image")} of ${targets.length} had been deleted.`;
-      throw new RegistryError(`${error.message.replace(/\.$/, "")}. ${progress}`, error.kind, error.status);
+  const waiting = [...targets];
+  const running = new Map<DeleteTarget, Promise<void>>();
+  let failure: unknown;
+  let interrupted = false;
+  const stopListening = io.onInterrupt?.(() => {
+    interrupted = true;
+  });
+  const progress = io.stderr.isTTY === true && targets.length > 1;
+  // A manifest waits while an index that lists it is still to be deleted or being deleted.
+  const blocked = (target: DeleteTarget) =>
+    [...waiting, ...running.keys()].some(
+      (other) => other !== target && other.repository === target.repository && (other.children ?? []).includes(target.digest),
+    );
+  try {
+    while (waiting.length > 0 || running.size > 0) {
+      while (failure === undefined && !interrupted && running.size < concurrency) {
+        const index = waiting.findIndex((target) => !blocked(target));
+        if (index === -1) break;
+        const [target] = waiting.splice(index, 1);
+        const request = client.deleteManifest(target.repository, target.digest).then(
+          () => {
+            deleted.push(target);
+            notes.write(`Deleted ${describeTarget(target)}\n`);
+            if (progress) io.stderr.write(`\r${deleted.length} of ${targets.length} deleted`);
+          },
+          (error: unknown) => {
+            failure ??= error;
+          },
+        );
+        running.set(
+          target,
+          request.finally(() => running.delete(target)),
+        );
+      }
+      if (running.size === 0) break;
+      await Promise.race(running.values());
     }
-    deleted.push(target);
-    notes.write(`Deleted ${describeTarget(target)}\n`);
+  } finally {
+    stopListening?.();
+    if (progress) io.stderr.write("\n");
   }
-  return deleted;
+  // In the plan's order, whatever order the requests finished in.
+  if (failure === undefined && !interrupted) return targets.filter((target) => deleted.includes(target));
+  const notDeleted = targets.filter((target) => !deleted.includes(target));
+  const outcome =
+    `${deleted.length === 0 ? "Nothing was deleted." : `${count(deleted.length, "image")} of ${targets.length} deleted.`} ` +
+    `Not deleted: ${notDeleted.map(describeTarget).join(", ")}.`;
+  if (failure !== undefined && !(failure instanceof RegistryError))
+    throw failure instanceof Error ? failure : new Error(errorMessage(failure));
+  if (failure instanceof RegistryError)
+    throw new RegistryError(`${failure.message.replace(/\.$/, "")}. ${outcome}`, failure.kind, failure.status);
+  throw new Interrupted(`interrupted: ${outcome}`);
 }
 
 function describeTarget(target: DeleteTarget): string {
@@ -732,7 +835,8 @@ function count(n: number, singular: string, plural = `${singular}s`): string {
 }
 
 function writeJson(io: CliIo, value: unknown): void {
-  io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  // `children` orders deletions (an index before what it lists); it is not part of the JSON report.
+  io.stdout.write(`${JSON.stringify(value, (key, item: unknown) => (key === "children" ? undefined : item), 2)}\n`);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -41,6 +41,8 @@ export interface RegistryClientOptions {
   pageSize?: number;
   /** Per request, including reading the response. Default 30 s. */
   timeoutMs?: number;
+  /** Requests in flight at once when reading many tags. Default 8. */
+  concurrency?: number;
 }
 
 /**
@@ -158,6 +160,8 @@ export class RegistryClient {
   private readonly credentials?: Credentials;
   private readonly pageSize: number;
   private readonly timeoutMs: number;
+  /** Requests in flight at once where the client reads many things. */
+  readonly concurrency: number;
   private scheme?: Promise<AuthScheme>;
   private readonly tokens = new Map<string, Promise<CachedToken>>();
   /** Keyed by repository and config digest: tags sharing an image download its config once. */
@@ -169,6 +173,7 @@ export class RegistryClient {
     this.credentials = options.credentials;
     this.pageSize = options.pageSize ?? DEFAULT_PAGE_SIZE;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.concurrency = options.concurrency ?? CONCURRENCY;
   }
 
   /** Repository names, all pages. */
@@ -241,7 +246,7 @@ export class RegistryClient {
 
   /** `describe` for each tag, several at a time, in the order given. */
   async describeTags(repository: string, tags: readonly string[], details: (tag: string) => boolean = () => true): Promise<TaggedImage[]> {
-    return mapConcurrently(tags, CONCURRENCY, async (tag) => ({
+    return mapConcurrently(tags, this.concurrency, async (tag) => ({
       tag,
       ...(await this.describe(repository, tag, details(tag))),
     }));
@@ -458,17 +463,30 @@ export class RegistryClient {
     return new RegistryError(`cannot ${context.action}: ${this.origin} answered ${detail}`, "protocol", response.status);
   }
 
+  /**
+   * One HTTP exchange, retried where the registry asks for patience: 429 after its Retry-After
+   * (ACR throttles deletes), and 502, 503 or 504 after a short, growing pause, a bounded number of
+   * times. Only methods that may be repeated are retried (a repeated DELETE finds nothing to delete).
+   */
   private async send(url: URL, init: { method: string; headers: Record<string, string>; body?: Uint8Array | string }): Promise<Response> {
-    try {
-      return await fetch(url, {
-        method: init.method,
-        headers: init.headers,
-        body: init.body,
-        redirect: "manual",
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      throw new RegistryError(`cannot reach ${url.origin}: ${networkReason(error, this.timeoutMs)}`, "unreachable");
+    const repeatable = ["GET", "HEAD", "DELETE"].includes(init.method);
+    for (let attempt = 0; ; attempt++) {
+      let response: Response;
+      try {
+        response = await fetch(url, {
+          method: init.method,
+          headers: init.headers,
+          body: init.body,
+          redirect: "manual",
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
+      } catch (error) {
+        throw new RegistryError(`cannot reach ${url.origin}: ${networkReason(error, this.timeoutMs)}`, "unreachable");
+      }
+      const wait = repeatable ? retryDelay(response, attempt) : undefined;
+      if (wait === undefined) return response;
+      await discard(response);
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 
@@ -740,6 +758,27 @@ function normalizeTime(value: unknown): string | undefined {
   if (typeof value !== "string") return undefined;
   const time = Date.parse(value);
   return Number.isNaN(time) ? undefined : new Date(time).toISOString();
+}
+
+/** Retries for throttling (429) and for a registry that is briefly unavailable (502, 503, 504). */
+const MAX_RETRIES = { throttled: 6, unavailable: 3 } as const;
+/** A Retry-After longer than this is not waited for: the answer stands. */
+const MAX_RETRY_AFTER_MS = 60_000;
+
+/** How long to wait before sending a request again, or undefined when its answer stands. */
+export function retryDelay(response: Pick<Response, "status" | "headers">, attempt: number, now = Date.now()): number | undefined {
+  if (response.status === 429) {
+    if (attempt >= MAX_RETRIES.throttled) return undefined;
+    const header = response.headers.get("retry-after");
+    const seconds = header === null ? NaN : Number(header);
+    const asDate = header === null ? NaN : Date.parse(header) - now;
+    const ms = !Number.isNaN(seconds) ? seconds * 1000 : !Number.isNaN(asDate) ? Math.max(asDate, 0) : 1000 * 2 ** attempt;
+    return ms <= MAX_RETRY_AFTER_MS ? ms : undefined;
+  }
+  if (response.status === 502 || response.status === 503 || response.status === 504) {
+    return attempt < MAX_RETRIES.unavailable ? 250 * 2 ** attempt : undefined;
+  }
+  return undefined;
 }
 
 /** Like Promise.all over `items.map(fn)`, with at most `limit` calls in flight. */

@@ -34,6 +34,8 @@ export interface Deletion {
   digest: string;
   tags: string[];
   created: string;
+  /** For an index, what it lists: deleted after it, if at all. */
+  children: string[];
 }
 
 /** A matching tag that stays, and why. */
@@ -127,7 +129,7 @@ export function planPurge(tags: readonly TagFacts[], criteria: PurgeCriteria): P
     if (deletion) {
       deletion.tags.push(facts.tag);
     } else {
-      byDigest.set(facts.digest, { digest: facts.digest, tags: [facts.tag], created });
+      byDigest.set(facts.digest, { digest: facts.digest, tags: [facts.tag], created, children: facts.children });
     }
   }
   // Oldest first reads naturally in a list of what goes. A multi-platform image goes before the
@@ -182,6 +184,8 @@ export type ManifestFacts = Pick<AcrManifest, "digest" | "mediaType" | "tags" | 
 export interface UntaggedDeletion {
   digest: string;
   lastUpdateTime: string;
+  /** For an index, what it lists: deleted after it, if at all. */
+  children: string[];
 }
 
 /** An untagged manifest old enough to go that stays, and why. */
@@ -228,7 +232,7 @@ export function planUntagged(
     } else if (manifest.subject !== undefined) {
       skip.push({ digest: manifest.digest, reason: referrerReason(manifest.subject) });
     } else {
-      going.set(manifest.digest, { digest: manifest.digest, lastUpdateTime: new Date(time).toISOString() });
+      going.set(manifest.digest, { digest: manifest.digest, lastUpdateTime: new Date(time).toISOString(), children: manifest.children });
     }
   }
   // --keep: the newest that would go stay (newest first, digest breaking ties, as acr-cli sorts).
