@@ -154,15 +154,18 @@ const PURGE_HELP = `Usage: ${TOOL} purge --filter <repository regex>:<tag regex>
 
 Deletes old tags the way the stack's scheduled purge (\`acr purge\`) does: in every repository the
 filter's repository regex matches, the tags its tag regex matches and whose images were created
-longer ago than --ago go, except the newest --keep of them. Both regexes must match the whole name.
+longer ago than --ago go, except the newest --keep of them. Filters and ages are read as acr purge
+reads them; both regexes must match the whole name. Referrers (signatures, SBOMs) and, on ACR,
+locked images are never deleted.
 
 Options:
   --filter <filter>       <repository regex>:<tag regex>, such as 'app/.*:pr-.*'; repeatable
-  --ago <duration>        such as 30d, 12h or 1d12h
+  --ago <duration>        days first, then a Go duration: 30d, 12h, 1d12h, 90m
   --keep <n>              how many of the newest tags that would go stay anyway (default 0)
   --untagged              also delete manifests no tag points at, last updated longer ago than
-                          --ago, in the repositories the filters match. Needs ACR's own API to
-                          list them; on other registries this only prints a note
+                          --ago, in the repositories the filters match, but the newest --keep.
+                          Needs ACR's own API to list them; on other registries this only
+                          prints a note
   --dry-run               print what would go; delete nothing
   --yes                   delete without asking; needed when stdin is not a terminal
 
