@@ -20,7 +20,7 @@ import {
 } from "./azure-facts";
 import { PurgeRule, parseDuration, parseFilter, purgeCommand, validateCron } from "./purge-rules";
 import { AZURE_REGIONS, AZURE_REGIONS_AS_OF, isAzureRegion } from "./azure-regions";
-import { ValidationError, closest, oneOfText, read, show } from "./validation";
+import { Problems, ValidationError, closest, oneOfText, read, show } from "./validation";
 
 /** Which GitHub Actions runs may sign in as the CI identity (one of branch, environment, tag, pullRequest). */
 export interface GitHubSubjectArgs {
@@ -342,60 +342,79 @@ function readLocation(setting: string, value: unknown): string | undefined {
  * any resource is declared; throws a ValidationError naming the setting, the value and what is allowed.
  */
 export function resolveArgs(input: unknown): ResolvedArgs {
+  // Every mistake is found in one run: each setting is read on its own, its problems collected.
+  const problems = new Problems();
+  if (input !== undefined && (typeof input !== "object" || input === null || Array.isArray(input))) {
+    throw new ValidationError("args", `${show(input)} is not allowed: use an object`);
+  }
+  const record = (input ?? {}) as Record<string, unknown>;
+  problems.attempt(() => read.object("", record, SETTINGS), {});
   // An empty string, as Pulumi.yaml declares for settings without a default, means "not set".
-  const given = read.object("", input, SETTINGS);
-  const args = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== "")) as Record<
-    keyof ContainerRegistryArgs,
-    unknown
-  >;
-  const location = readLocation("location", args.location);
-  const ipRules = read.array("ipRules", args.ipRules).map((rule, i) => resolveIpRule(`ipRules[${i}]`, rule));
-  const privateEndpoints = read.array("privateEndpoints", args.privateEndpoints).map(resolvePrivateEndpoint);
-  const publicNetworkAccess = read.oneOf(
-    "publicNetworkAccess",
-    args.publicNetworkAccess,
-    ["Enabled", "Disabled"] as const,
-    // Verified-module default, stricter: once private endpoints exist and no IP is allowed in, close the public door.
-    privateEndpoints.length > 0 && ipRules.length === 0 ? "Disabled" : "Enabled",
+  const args = Object.fromEntries(
+    Object.entries(record).filter(([key, value]) => value !== "" && SETTINGS.includes(key as keyof ContainerRegistryArgs)),
+  ) as Record<keyof ContainerRegistryArgs, unknown>;
+  const each = <T>(setting: string, items: unknown, resolve: (item: unknown, index: number) => T): T[] =>
+    problems
+      .attempt(() => read.array(setting, items), [])
+      .flatMap((item, index) => problems.attempt(() => [resolve(item, index)], [] as T[]));
+  const take = <T>(check: () => T, fallback: T): T => problems.attempt(check, fallback);
+
+  const location = take(() => readLocation("location", args.location), undefined);
+  const ipRules = each("ipRules", args.ipRules, (rule, i) => resolveIpRule(`ipRules[${i}]`, rule));
+  const privateEndpoints = each("privateEndpoints", args.privateEndpoints, resolvePrivateEndpoint);
+  // Verified-module default, stricter: once private endpoints exist and no IP is allowed in, close the public door.
+  const publicDefault = privateEndpoints.length > 0 && ipRules.length === 0 ? "Disabled" : "Enabled";
+  const publicNetworkAccess = take(
+    () => read.oneOf("publicNetworkAccess", args.publicNetworkAccess, ["Enabled", "Disabled"] as const, publicDefault),
+    publicDefault,
   );
-  const encryption = resolveEncryption(args.encryption);
+  const encryption = take(() => resolveEncryption(args.encryption), undefined);
   const resolved: ResolvedArgs = {
-    registryName: read.optionalString("registryName", args.registryName, REGISTRY_NAME.pattern, REGISTRY_NAME.rule),
-    resourceGroupName: read.optionalString(
-      "resourceGroupName",
-      args.resourceGroupName,
-      RESOURCE_GROUP_NAME.pattern,
-      RESOURCE_GROUP_NAME.rule,
+    registryName: take(() => read.optionalString("registryName", args.registryName, REGISTRY_NAME.pattern, REGISTRY_NAME.rule), undefined),
+    resourceGroupName: take(
+      () => read.optionalString("resourceGroupName", args.resourceGroupName, RESOURCE_GROUP_NAME.pattern, RESOURCE_GROUP_NAME.rule),
+      undefined,
     ),
     location,
-    sku: read.oneOf("sku", args.sku, SKUS, DEFAULTS.sku),
-    adminUserEnabled: read.boolean("adminUserEnabled", args.adminUserEnabled, DEFAULTS.adminUserEnabled),
-    servicePrincipal: resolveServicePrincipal(args.servicePrincipal),
-    roleAssignments: read.array("roleAssignments", args.roleAssignments).map(resolveRoleAssignment),
-    logRetentionDays: read.integer("logRetentionDays", args.logRetentionDays, 1, 3650, DEFAULTS.logRetentionDays),
-    protect: read.boolean("protect", args.protect, DEFAULTS.protect),
-    tags: read.stringMap("tags", args.tags),
-    purge: read.array("purge", args.purge).map(resolvePurgeRule),
+    sku: take(() => read.oneOf("sku", args.sku, SKUS, DEFAULTS.sku), DEFAULTS.sku),
+    adminUserEnabled: take(() => read.boolean("adminUserEnabled", args.adminUserEnabled, DEFAULTS.adminUserEnabled), false),
+    servicePrincipal: take(() => resolveServicePrincipal(args.servicePrincipal), { ...DEFAULTS.servicePrincipal, enabled: false }),
+    roleAssignments: each("roleAssignments", args.roleAssignments, resolveRoleAssignment),
+    logRetentionDays: take(
+      () => read.integer("logRetentionDays", args.logRetentionDays, 1, 3650, DEFAULTS.logRetentionDays),
+      DEFAULTS.logRetentionDays,
+    ),
+    protect: take(() => read.boolean("protect", args.protect, DEFAULTS.protect), DEFAULTS.protect),
+    tags: take(() => read.stringMap("tags", args.tags), {}),
+    purge: each("purge", args.purge, resolvePurgeRule),
     publicNetworkAccess,
     ipRules,
-    trustedServicesBypass: read.boolean("trustedServicesBypass", args.trustedServicesBypass, DEFAULTS.trustedServicesBypass),
+    trustedServicesBypass: take(
+      () => read.boolean("trustedServicesBypass", args.trustedServicesBypass, DEFAULTS.trustedServicesBypass),
+      DEFAULTS.trustedServicesBypass,
+    ),
     privateEndpoints,
-    zoneRedundancy: read.boolean("zoneRedundancy", args.zoneRedundancy, DEFAULTS.zoneRedundancy),
-    replicas: read.array("replicas", args.replicas).map((replica, i) => resolveReplica(replica, i, location)),
-    retentionDays: read.optionalInteger("retentionDays", args.retentionDays, 0, 365),
-    softDeleteDays: read.optionalInteger("softDeleteDays", args.softDeleteDays, 0, 90),
-    quarantine: read.boolean("quarantine", args.quarantine, DEFAULTS.quarantine),
-    exportEnabled: read.boolean("exportEnabled", args.exportEnabled, publicNetworkAccess === "Enabled"),
-    dataEndpointEnabled: read.boolean("dataEndpointEnabled", args.dataEndpointEnabled, DEFAULTS.dataEndpointEnabled),
-    armAudienceTokensEnabled: read.boolean("armAudienceTokensEnabled", args.armAudienceTokensEnabled, DEFAULTS.armAudienceTokensEnabled),
+    zoneRedundancy: take(() => read.boolean("zoneRedundancy", args.zoneRedundancy, DEFAULTS.zoneRedundancy), false),
+    replicas: each("replicas", args.replicas, (replica, i) => resolveReplica(replica, i, location)),
+    retentionDays: take(() => read.optionalInteger("retentionDays", args.retentionDays, 0, 365), undefined),
+    softDeleteDays: take(() => read.optionalInteger("softDeleteDays", args.softDeleteDays, 0, 90), undefined),
+    quarantine: take(() => read.boolean("quarantine", args.quarantine, DEFAULTS.quarantine), false),
+    exportEnabled: take(() => read.boolean("exportEnabled", args.exportEnabled, publicNetworkAccess === "Enabled"), true),
+    dataEndpointEnabled: take(() => read.boolean("dataEndpointEnabled", args.dataEndpointEnabled, DEFAULTS.dataEndpointEnabled), false),
+    armAudienceTokensEnabled: take(
+      () => read.boolean("armAudienceTokensEnabled", args.armAudienceTokensEnabled, DEFAULTS.armAudienceTokensEnabled),
+      false,
+    ),
     encryption,
-    identity: resolveIdentity(args.identity, encryption),
-    lock: read.boolean("lock", args.lock, DEFAULTS.lock),
-    webhooks: read.array("webhooks", args.webhooks).map(resolveWebhook),
-    scopeMaps: read.array("scopeMaps", args.scopeMaps).map(resolveScopeMap),
-    pullIdentity: read.boolean("pullIdentity", args.pullIdentity, DEFAULTS.pullIdentity),
+    identity: take(() => resolveIdentity(args.identity, encryption), { systemAssigned: false, userAssignedIdentityIds: [] }),
+    lock: take(() => read.boolean("lock", args.lock, DEFAULTS.lock), false),
+    webhooks: each("webhooks", args.webhooks, resolveWebhook),
+    scopeMaps: each("scopeMaps", args.scopeMaps, resolveScopeMap),
+    pullIdentity: take(() => read.boolean("pullIdentity", args.pullIdentity, DEFAULTS.pullIdentity), false),
   };
-  checkCombinations(resolved);
+  // Rules across settings judge the values read; with a setting already wrong they would only add noise.
+  if (!problems.any) checkCombinations(resolved, problems);
+  problems.throwIfAny();
   return resolved;
 }
 
@@ -410,67 +429,84 @@ function requireUnique(setting: string, values: readonly string[], what: string)
 }
 
 /** Rules that span settings: SKU gates, unique names, and features Azure will not combine. */
-function checkCombinations(args: ResolvedArgs): void {
-  requireUnique(
-    "webhooks",
-    args.webhooks.map((w) => w.name),
-    "webhook name",
+function checkCombinations(args: ResolvedArgs, problems: Problems): void {
+  const check = (rule: () => void) => problems.attempt(rule, undefined);
+  check(() =>
+    requireUnique(
+      "webhooks",
+      args.webhooks.map((w) => w.name),
+      "webhook name",
+    ),
   );
-  requireUnique(
-    "scopeMaps",
-    args.scopeMaps.map((m) => m.name),
-    "scope map name",
+  check(() =>
+    requireUnique(
+      "scopeMaps",
+      args.scopeMaps.map((m) => m.name),
+      "scope map name",
+    ),
   );
-  requireUnique(
-    "scopeMaps",
-    args.scopeMaps.flatMap((m) => m.tokens.map((t) => t.name)),
-    "token name, across all scope maps,",
+  check(() =>
+    requireUnique(
+      "scopeMaps",
+      args.scopeMaps.flatMap((m) => m.tokens.map((t) => t.name)),
+      "token name, across all scope maps,",
+    ),
   );
-  requireUnique(
-    "privateEndpoints",
-    args.privateEndpoints.map((e) => e.subnetId),
-    "subnet (one endpoint per subnet)",
+  check(() =>
+    requireUnique(
+      "privateEndpoints",
+      args.privateEndpoints.map((e) => e.subnetId),
+      "subnet (one endpoint per subnet)",
+    ),
   );
-  requireUnique(
-    "replicas",
-    args.replicas.map((r) => r.location),
-    "replica region",
+  check(() =>
+    requireUnique(
+      "replicas",
+      args.replicas.map((r) => r.location),
+      "replica region",
+    ),
   );
-  requireUnique(
-    "roleAssignments",
-    args.roleAssignments.flatMap((g) => (typeof g.principalId === "string" ? [`${g.principalId} ${g.role}`] : [])),
-    "principal and role pair",
+  check(() =>
+    requireUnique(
+      "roleAssignments",
+      args.roleAssignments.flatMap((g) => (typeof g.principalId === "string" ? [`${g.principalId} ${g.role}`] : [])),
+      "principal and role pair",
+    ),
   );
   if (args.sku !== "Premium") {
     for (const [setting, inUse] of PREMIUM_ONLY) {
       const value = (args as unknown as Record<string, unknown>)[setting];
-      if (inUse(args)) throw new ValidationError(setting, `${show(value)} needs sku Premium; sku is ${show(args.sku)}`);
+      if (inUse(args)) check(() => fail(setting, `${show(value)} needs sku Premium; sku is ${show(args.sku)}`));
     }
   }
   if (args.publicNetworkAccess === "Disabled" && args.ipRules.length > 0) {
-    throw new ValidationError(
-      "ipRules",
-      `${show(args.ipRules)} is not allowed with publicNetworkAccess: Disabled: IP rules filter public access, which is off`,
+    check(() =>
+      fail(
+        "ipRules",
+        `${show(args.ipRules)} is not allowed with publicNetworkAccess: Disabled: IP rules filter public access, which is off`,
+      ),
     );
   }
   if (!args.exportEnabled && args.publicNetworkAccess !== "Disabled") {
-    throw new ValidationError(
-      "exportEnabled",
-      "false needs publicNetworkAccess: Disabled: Azure only disables exports on a registry without public access",
+    check(() =>
+      fail("exportEnabled", "false needs publicNetworkAccess: Disabled: Azure only disables exports on a registry without public access"),
     );
   }
   if (args.softDeleteDays && args.retentionDays !== undefined) {
-    throw new ValidationError(
-      "softDeleteDays",
-      `${args.softDeleteDays} is not allowed together with retentionDays: Azure takes one of the two`,
-    );
+    check(() => fail("softDeleteDays", `${args.softDeleteDays} is not allowed together with retentionDays: Azure takes one of the two`));
   }
   if (args.softDeleteDays && args.replicas.length > 0) {
-    throw new ValidationError(
-      "softDeleteDays",
-      `${args.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`,
+    check(() =>
+      fail(
+        "softDeleteDays",
+        `${args.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`,
+      ),
     );
   }
+}
+
+function fail(setting: string, problem: string): never {
+  throw new ValidationError(setting, problem);
 }
 
 function resolveIpRule(setting: string, value: unknown): string {

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerRegistryArgs } from "./args";
-import { ContainerRegistry } from "./container-registry";
-import { ValidationError, closest, oneOfText } from "./validation";
+import { ContainerRegistry, resolveSettings } from "./container-registry";
+import { Problems, ValidationError, closest, oneOfText } from "./validation";
 
 /** The stack config namespace: `acr-infra:<setting>`, the same names as the component args. */
 export const CONFIG_NAMESPACE = "acr-infra";
@@ -33,14 +33,20 @@ function knownNamespaces(): Record<string, readonly string[] | "any"> {
  */
 export function checkConfigKeys(keys: readonly string[], warn: (message: string) => void = (m) => void pulumi.log.warn(m)): void {
   const known = knownNamespaces();
-  for (const fullKey of keys) {
+  const problems = new Problems();
+  for (const fullKey of keys) problems.attempt(() => checkConfigKey(fullKey, known, warn), undefined);
+  problems.throwIfAny();
+}
+
+function checkConfigKey(fullKey: string, known: Record<string, readonly string[] | "any">, warn: (message: string) => void): void {
+  {
     const colon = fullKey.indexOf(":");
     const namespace = fullKey.slice(0, colon);
     const key = fullKey.slice(colon + 1);
     const settings = known[namespace];
-    if (settings === "any") continue;
+    if (settings === "any") return;
     if (settings) {
-      if (settings.includes(key)) continue;
+      if (settings.includes(key)) return;
       const near = closest(key, settings);
       throw new ValidationError(
         fullKey,
@@ -89,22 +95,32 @@ function parseValue(value: string): unknown {
  * message naming the config key (`acr-infra:sku`), before any resource is declared.
  */
 export function containerRegistryFromConfig(name: string, opts?: pulumi.ComponentResourceOptions): ContainerRegistry {
-  checkConfigKeys(Object.keys(pulumi.runtime.allConfig()));
   const args = readStackConfig();
-  try {
-    return new ContainerRegistry(name, args, opts);
-  } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    // The stack program has one component, configured by the stack: the config key says it all.
-    if (error.setting === "location" && args.location === undefined) {
-      const fromProvider = Boolean(new pulumi.Config("azure-native").get("location"));
-      throw fromProvider
-        ? new ValidationError("azure-native:location", error.problem)
-        : new ValidationError(
-            `${CONFIG_NAMESPACE}:location`,
-            "is missing: set acr-infra:location or azure-native:location to the region, such as westeurope",
-          );
+  // Every mistake in the stack file at once: its keys, then the settings, before anything is declared.
+  const problems = new Problems();
+  problems.attempt(() => checkConfigKeys(Object.keys(pulumi.runtime.allConfig())), undefined);
+  problems.attempt(() => {
+    try {
+      resolveSettings(args);
+    } catch (error) {
+      throw error instanceof ValidationError ? asConfigKeys(error, args) : error;
     }
-    throw new ValidationError(`${CONFIG_NAMESPACE}:${error.setting}`, error.problem);
-  }
+  }, undefined);
+  problems.throwIfAny();
+  return new ContainerRegistry(name, args, opts);
+}
+
+/** The component's settings named as stack config keys (`acr-infra:sku`). */
+function asConfigKeys(error: ValidationError, args: ContainerRegistryArgs): ValidationError {
+  // Without acr-infra:location, the region came from the provider's setting (or from nowhere).
+  const fromProvider = Boolean(new pulumi.Config("azure-native").get("location"));
+  return error.map(({ setting, problem }) => {
+    if (setting !== "location" || args.location !== undefined) return { setting: `${CONFIG_NAMESPACE}:${setting}`, problem };
+    return fromProvider
+      ? { setting: "azure-native:location", problem }
+      : {
+          setting: `${CONFIG_NAMESPACE}:location`,
+          problem: "is missing: set acr-infra:location or azure-native:location to the region, such as westeurope",
+        };
+  });
 }

@@ -4,7 +4,7 @@ import * as azuread from "@pulumi/azuread";
 import * as resources from "@pulumi/azure-native/resources";
 import { ContainerRegistryArgs, ResolvedArgs, resolveArgs } from "./args";
 import { MANAGED_BY_TAG } from "./azure-facts";
-import { ValidationError } from "./validation";
+import { Problems, ValidationError } from "./validation";
 import { createAuditStorage } from "./audit-storage";
 import { PartContext } from "./context";
 import { nameSuffix, uniqueName } from "./naming";
@@ -17,21 +17,22 @@ import { createRegistry } from "./registry";
 /**
  * The settings, with the region made explicit: the `location` argument, else the azure-native
  * provider's `location` setting, checked the same way. A registry never goes out without a region.
+ * Pure: declares nothing; throws a ValidationError naming every problem.
  */
-function resolveSettings(name: string, args: ContainerRegistryArgs): ResolvedArgs {
-  try {
-    const providerLocation = args.location ? undefined : new pulumi.Config("azure-native").get("location");
-    const settings = resolveArgs(providerLocation ? { ...args, location: providerLocation } : args);
-    if (!settings.location) {
+export function resolveSettings(args: ContainerRegistryArgs): ResolvedArgs {
+  const providerLocation = args.location ? undefined : new pulumi.Config("azure-native").get("location");
+  const problems = new Problems();
+  const settings = problems.attempt(() => resolveArgs(providerLocation ? { ...args, location: providerLocation } : args), undefined);
+  if (!args.location && !providerLocation) {
+    problems.attempt(() => {
       throw new ValidationError(
         "location",
         "is missing: give the region (such as westeurope) in location, or in the azure-native:location setting of the stack",
       );
-    }
-    return settings;
-  } catch (error) {
-    throw error instanceof ValidationError ? error.of(`ContainerRegistry ${JSON.stringify(name)}`) : error;
+    }, undefined);
   }
+  problems.throwIfAny();
+  return settings!;
 }
 
 /**
@@ -72,7 +73,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
   constructor(name: string, args: ContainerRegistryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     // Validate before super(): a bad value must stop the program before anything is registered.
-    const settings = resolveSettings(name, args);
+    let settings: ResolvedArgs;
+    try {
+      settings = resolveSettings(args);
+    } catch (error) {
+      throw error instanceof ValidationError ? error.of(`ContainerRegistry ${JSON.stringify(name)}`) : error;
+    }
     super("acr-infra:index:ContainerRegistry", name, {}, opts);
     this.settings = settings;
 

@@ -1,25 +1,73 @@
 import * as pulumi from "@pulumi/pulumi";
 
+/** One setting with a value that is not allowed. */
+export interface Problem {
+  /** The setting's name as in the component args and stack config, e.g. `servicePrincipal.role`. */
+  setting: string;
+  /** What is wrong and what is allowed. */
+  problem: string;
+}
+
 /**
- * A setting with a value that is not allowed. It extends pulumi.RunError so that `pulumi up` prints
- * the message alone, without a stack trace, and the offline plan prints it the same way.
+ * Settings with values that are not allowed: one, or every one found. It extends pulumi.RunError so
+ * that `pulumi up` prints the message alone, without a stack trace, and the offline plan prints it
+ * the same way: one line per problem.
  */
 export class ValidationError extends pulumi.RunError {
+  /** Every problem, in the order found; `setting` and `problem` are the first one's. */
+  readonly problems: readonly Problem[];
+  readonly setting: string;
+  readonly problem: string;
+
   constructor(
-    /** The setting's name as in the component args and stack config, e.g. `servicePrincipal.role`. */
-    readonly setting: string,
-    /** What is wrong and what is allowed. */
-    readonly problem: string,
-    /** Whose setting it is, e.g. `ContainerRegistry "web"`, when a program has several. */
+    setting: string | readonly Problem[],
+    problem?: string,
+    /** Whose settings they are, e.g. `ContainerRegistry "web"`, when a program has several. */
     readonly subject?: string,
   ) {
-    super(`${subject ? `${subject}: ` : ""}${setting}: ${problem}`);
+    const problems = typeof setting === "string" ? [{ setting, problem: problem ?? "" }] : setting;
+    super(problems.map((p) => `${subject ? `${subject}: ` : ""}${p.setting}: ${p.problem}`).join("\n"));
     this.name = "ValidationError";
+    this.problems = problems;
+    this.setting = problems[0]?.setting ?? "";
+    this.problem = problems[0]?.problem ?? "";
   }
 
-  /** The same error, saying whose setting it is. */
+  /** The same error, saying whose settings they are. */
   of(subject: string): ValidationError {
-    return new ValidationError(this.setting, this.problem, subject);
+    return new ValidationError(this.problems, undefined, subject);
+  }
+
+  /** The same problems with each setting renamed, e.g. to its stack config key. */
+  map(rename: (problem: Problem) => Problem): ValidationError {
+    return new ValidationError(this.problems.map(rename), undefined, this.subject);
+  }
+}
+
+/**
+ * Collects problems instead of stopping at the first, so one run names every mistake. `attempt`
+ * runs a check and returns its value, or `fallback` after noting what it threw.
+ */
+export class Problems {
+  private readonly found: Problem[] = [];
+
+  attempt<T>(check: () => T, fallback: T): T {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof ValidationError)) throw error;
+      this.found.push(...error.problems);
+      return fallback;
+    }
+  }
+
+  get any(): boolean {
+    return this.found.length > 0;
+  }
+
+  /** Throws every problem found as one ValidationError; does nothing when there is none. */
+  throwIfAny(): void {
+    if (this.found.length > 0) throw new ValidationError([...this.found]);
   }
 }
 
@@ -114,14 +162,20 @@ export const read = {
     if (value === undefined) return {};
     if (typeof value !== "object" || value === null || Array.isArray(value)) fail(setting || "args", value, "use an object");
     const record = value as Record<string, unknown>;
-    for (const key of Object.keys(record)) {
-      if (!knownKeys.includes(key)) {
-        const where = setting ? ` of ${setting}` : "";
-        throw new ValidationError(
-          setting ? `${setting}.${key}` : key,
-          `is not a setting; known settings${where} are ${oneOfText(knownKeys)}`,
-        );
-      }
+    const unknown = Object.keys(record).filter((key) => !knownKeys.includes(key));
+    if (unknown.length > 0) {
+      const where = setting ? ` of ${setting}` : "";
+      throw new ValidationError(
+        unknown.map((key) => {
+          const [near] = closest(key, knownKeys, 1);
+          return {
+            setting: setting ? `${setting}.${key}` : key,
+            problem: near
+              ? `is not a setting: did you mean ${near}?`
+              : `is not a setting; known settings${where} are ${oneOfText(knownKeys)}`,
+          };
+        }),
+      );
     }
     return record;
   },

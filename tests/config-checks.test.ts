@@ -100,8 +100,10 @@ describe("keys nothing reads", () => {
   });
 
   test("a key a provider does not have is refused with the provider's closest setting", async () => {
+    // The region is then missing too: both are said at once.
     expect(await stackError({ "azure-native:locaton": "westeurope" })).toBe(
-      "azure-native:locaton: is not a setting of azure-native: did you mean azure-native:location?",
+      "azure-native:locaton: is not a setting of azure-native: did you mean azure-native:location?\n" +
+        "acr-infra:location: is missing: set acr-infra:location or azure-native:location to the region, such as westeurope",
     );
     expect(await stackError({ "azure-native:location": "westeurope", "azuread:tenant": "x" })).toMatch(
       /^azuread:tenant: is not a setting of azuread: did you mean azuread:tenantId/,

@@ -125,10 +125,26 @@ describe("secrets", () => {
 
 describe("exit status", () => {
   test("1 for an invalid config value, with the program's message and no stack trace", () => {
-    const file = tempStackFile("config:\n  acr-infra:sku: Gold\n");
+    const file = tempStackFile("config:\n  azure-native:location: westeurope\n  acr-infra:sku: Gold\n");
     const result = plan("--config", file);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('error: acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium\n');
+    expect(result.stdout).toBe("");
+  });
+
+  test("1 with every mistake of a stack file at once, one a line, the closest key suggested", () => {
+    const file = tempStackFile(
+      "config:\n  azure-native:location: westeurpe\n  acr-infr:tags: {}\n  acr-infra:sku: Gold\n  acr-infra:adminUserEnable: true\n  acr-infra:purge:\n    - { schedule: '0 3 * * *', filter: 'a:b:c', ago: 1h1d }\n",
+    );
+    const result = plan("--config", file);
+    expect(result.status).toBe(1);
+    expect(result.stderr.split("\n").filter(Boolean)).toEqual([
+      "error: acr-infr:tags: is in no namespace this stack reads: did you mean acr-infra:tags?",
+      "error: acr-infra:adminUserEnable: is not a setting: did you mean adminUserEnabled?",
+      expect.stringMatching(/^error: azure-native:location: "westeurpe" is not an Azure region: did you mean westeurope/),
+      'error: acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium',
+      expect.stringMatching(/^error: acr-infra:purge\[0\]\.filter: "a:b:c" is not a filter/),
+    ]);
     expect(result.stdout).toBe("");
   });
 

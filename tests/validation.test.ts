@@ -17,7 +17,7 @@ function messageFor(args: unknown): string | undefined {
 
 describe("every setting is checked, with a message naming the setting, the value and what is allowed", () => {
   test.each<[string, ContainerRegistryArgs | Record<string, unknown>, string]>([
-    ["unknown setting", { skew: "Basic" }, "skew: is not a setting; known settings are registryName"],
+    ["unknown setting", { skew: "Basic" }, "skew: is not a setting: did you mean sku?"],
     ["sku", { sku: "Gold" as never }, 'sku: "Gold" is not allowed: use Basic, Standard or Premium'],
     ["sku case", { sku: "premium" as never }, 'sku: "premium" is not allowed: use Basic, Standard or Premium'],
     ["registryName too short", { registryName: "abc" }, 'registryName: "abc" is not allowed: use 5 to 50 letters and digits'],
@@ -180,11 +180,7 @@ describe("every setting is checked, with a message naming the setting, the value
 describe("a bad stack config stops the program before any resource is declared", () => {
   test.each<[string, Record<string, unknown>, string]>([
     ["sku", { "acr-infra:sku": "Gold" }, 'acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium'],
-    [
-      "typo in a key",
-      { "acr-infra:adminUserEnable": true },
-      "acr-infra:adminUserEnable: is not a setting; known settings are registryName",
-    ],
+    ["typo in a key", { "acr-infra:adminUserEnable": true }, "acr-infra:adminUserEnable: is not a setting: did you mean adminUserEnabled?"],
     ["boolean as text", { "acr-infra:adminUserEnabled": "maybe" }, 'acr-infra:adminUserEnabled: "maybe" is not allowed: use true or false'],
     [
       "privileged role",
@@ -416,4 +412,24 @@ describe("production features: SKU gates and combinations Azure refuses", () => 
       }),
     ).toBeUndefined();
   });
+});
+
+test("every problem at once, one a line, each naming its setting; the rules across settings wait until each setting is right", () => {
+  let error: ValidationError | undefined;
+  try {
+    resolveArgs({
+      sku: "Gold" as never,
+      logRetentionDays: 0,
+      skuu: "x",
+      purge: [
+        { schedule: "0 3 * * *", filter: "a:b", ago: "1h1d" },
+        { schedule: "99 * * * *", filter: "a:b", ago: "1d" },
+      ],
+    } as never);
+  } catch (caught) {
+    error = caught as ValidationError;
+  }
+  expect(error?.problems.map((p) => p.setting)).toEqual(["skuu", "sku", "logRetentionDays", "purge[0].ago", "purge[1].schedule"]);
+  expect(error?.message.split("\n")).toHaveLength(5);
+  expect(error?.message.split("\n")[0]).toBe("skuu: is not a setting: did you mean sku?");
 });

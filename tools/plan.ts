@@ -166,7 +166,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     io.stdout(render(plan, process.cwd()));
     return plan.violations.some((v) => v.enforcement === "mandatory") ? 2 : 0;
   } catch (error) {
-    io.stderr(`error: ${error instanceof Error ? error.message : String(error)}\n`);
+    // Every problem on its own line.
+    const lines =
+      error instanceof ValidationError
+        ? error.problems.map((p) => `${error.subject ? `${error.subject}: ` : ""}${p.setting}: ${p.problem}`)
+        : [error instanceof Error ? error.message : String(error)];
+    io.stderr(lines.map((line) => `error: ${line}\n`).join(""));
     return 1;
   } finally {
     process.off("unhandledRejection", onRejection);
