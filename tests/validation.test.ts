@@ -425,7 +425,7 @@ test("every problem at once, one a line, each naming its setting; the rules acro
         { schedule: "0 3 * * *", filter: "a:b", ago: "1h1d" },
         { schedule: "99 * * * *", filter: "a:b", ago: "1d" },
       ],
-    } as never);
+    });
   } catch (caught) {
     error = caught as ValidationError;
   }
