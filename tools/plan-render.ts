@@ -3,6 +3,7 @@ import { load } from "js-yaml";
 import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
 import type { PlannedResource } from "../testing/harness";
 import type { Plan } from "./plan";
+import { manualSteps } from "./plan-steps";
 
 /** The JSON contract: project, stack, resources, outputs, policyViolations. */
 export function renderJson(plan: Plan): string {
@@ -31,6 +32,23 @@ function decodedCommands(encoded: string): string[] {
   const definition = load(Buffer.from(encoded, "base64").toString("utf8")) as { steps?: { cmd?: unknown }[] } | undefined;
   return (definition?.steps ?? []).flatMap((step) => (typeof step.cmd === "string" ? [step.cmd] : []));
 }
+
+/** What the text plan marks as made up by the offline mocks. */
+const SIMULATED = " (simulated)";
+
+/** Inputs as `path: value` lines: scalars and lists of scalars on one line each; values taken from other resources marked simulated. */
+function resourceInputLines(r: PlannedResource): string[] {
+  const fromOthers = new Set(
+    Object.entries(r.propertyDependencies)
+      .filter(([, urns]) => urns.length > 0)
+      .map(([key]) => key),
+  );
+  return Object.entries(r.inputs).flatMap(([key, value]) =>
+    inputLines(value, key).map((line) => (fromOthers.has(key) && !line.endsWith(SECRET_TEXT) ? `${line}${SIMULATED}` : line)),
+  );
+}
+
+const SECRET_TEXT = ": [secret]";
 
 /** Inputs as `path: value` lines: scalars and lists of scalars on one line each. */
 function inputLines(value: unknown, prefix = ""): string[] {
@@ -68,6 +86,9 @@ export function renderText(plan: Plan, cwd: string): string {
   const relative = (file: string) => path.relative(cwd, file) || file;
   lines.push(`Offline plan of ${run.project}/${run.stack}: ${run.resources.length} resources`);
   lines.push(`program ${relative(plan.programFile)}, config ${relative(plan.configFile)}${plan.production ? ", production stack" : ""}`);
+  lines.push(
+    "Values marked (simulated) come from the offline mocks, not Azure: ARM ids, generated names and suffixes, client, object and principal ids, login servers. The outputs are simulated the same way. Dates come from the real clock.",
+  );
   lines.push("");
 
   const children = new Map<string | null, PlannedResource[]>();
@@ -83,14 +104,14 @@ export function renderText(plan: Plan, cwd: string): string {
       lines.push(`${indent}${branch}${label(r)}`);
       const inner = parent === null ? indent : `${indent}${last ? "   " : "│  "}`;
       const hasChildren = (children.get(r.urn) ?? []).length > 0;
-      for (const line of inputLines(r.inputs)) lines.push(`${inner}${hasChildren ? "│  " : "   "}  ${line}`);
+      for (const line of resourceInputLines(r)) lines.push(`${inner}${hasChildren ? "│  " : "   "}  ${line}`);
       walk(r.urn, inner);
     });
   };
   walk(null, "");
 
   lines.push("");
-  lines.push("Outputs:");
+  lines.push("Outputs (simulated):");
   const outputKeys = Object.keys(run.outputs);
   if (outputKeys.length === 0) lines.push("  (none)");
   for (const key of outputKeys)
@@ -103,6 +124,11 @@ export function renderText(plan: Plan, cwd: string): string {
   );
   const nameOf = (urn: string) => urn.split("::").pop();
   for (const v of violations) lines.push(`  ${v.enforcement.padEnd(9)} ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
+
+  const steps = manualSteps(run.resources, plan.config);
+  lines.push("");
+  lines.push(`Before you deploy (${steps.length === 0 ? "nothing by hand" : `${steps.length} by hand`}):`);
+  for (const step of steps) lines.push(`  - ${step}`);
   return `${lines.join("\n")}\n`;
 }
 

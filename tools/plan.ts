@@ -22,12 +22,13 @@ import { renderJson, renderMermaid, renderText } from "./plan-render";
 const FORMATS = ["text", "json", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
 
-const USAGE = `usage: npm run plan -- [--stack <name>] [--config <stack yaml>] [--program <file>] [--format text|json|mermaid]
+const USAGE = `usage: npm run plan -- [--stack <name>] [--config <stack yaml>] [--program <file>] [--format text|json|mermaid] [--out <file>]
 
   --stack    stack name; reads Pulumi.<stack>.yaml next to the program's Pulumi.yaml (default: dev)
   --config   read this stack settings file instead
   --program  the Pulumi TypeScript program to plan (default: index.ts in the current folder)
   --format   text (default), json or mermaid
+  --out      write the plan to this file instead of stdout (npm prints its own lines on stdout)
 `;
 
 export interface Plan {
@@ -36,6 +37,8 @@ export interface Plan {
   violations: PolicyViolation[];
   programFile: string;
   configFile: string;
+  /** The stack file's settings by full key, as read (encrypted ones as placeholders). */
+  config: Record<string, unknown>;
 }
 
 /** What the user asked for, checked. */
@@ -45,6 +48,8 @@ interface PlanRequest {
   programFile: string;
   projectDir: string;
   format: Format;
+  /** Where to write the plan; stdout when absent. */
+  out?: string;
 }
 
 function parseRequest(argv: string[]): PlanRequest | "help" {
@@ -57,6 +62,7 @@ function parseRequest(argv: string[]): PlanRequest | "help" {
         config: { type: "string" },
         program: { type: "string" },
         format: { type: "string" },
+        out: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -90,7 +96,11 @@ function parseRequest(argv: string[]): PlanRequest | "help" {
       `${JSON.stringify(value)}: ${path.relative(process.cwd(), configFile) || configFile} does not exist; give --stack <name> for Pulumi.<name>.yaml or --config <file>`,
     );
   }
-  return { stack, configFile, programFile, projectDir, format };
+  const out = values.out === undefined ? undefined : path.resolve(values.out);
+  if (out !== undefined && (!fs.existsSync(path.dirname(out)) || (fs.existsSync(out) && fs.statSync(out).isDirectory()))) {
+    throw new ValidationError("--out", `${JSON.stringify(values.out)} is not allowed: give a file in a folder that exists`);
+  }
+  return { stack, configFile, programFile, projectDir, format, out };
 }
 
 /** The folder of the nearest Pulumi.yaml at or above `dir`; the program's own folder when there is none. */
@@ -132,7 +142,7 @@ export async function makePlan(request: Omit<PlanRequest, "format">): Promise<Pl
     production,
     program: () => requireProgram(request.programFile),
   });
-  return { run, production, violations: policyViolations, programFile: request.programFile, configFile: request.configFile };
+  return { run, production, violations: policyViolations, programFile: request.programFile, configFile: request.configFile, config };
 }
 
 export interface Io {
@@ -163,7 +173,13 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     const plan = await makePlan(request);
     const render = { text: renderText, json: renderJson, mermaid: renderMermaid }[request.format];
-    io.stdout(render(plan, process.cwd()));
+    const rendered = render(plan, process.cwd());
+    if (request.out) {
+      fs.writeFileSync(request.out, rendered);
+      io.stderr(`Wrote the ${request.format} plan of ${plan.run.stack} to ${path.relative(process.cwd(), request.out) || request.out}\n`);
+    } else {
+      io.stdout(rendered);
+    }
     return plan.violations.some((v) => v.enforcement === "mandatory") ? 2 : 0;
   } catch (error) {
     // Every problem on its own line.

@@ -1,0 +1,78 @@
+/**
+ * What remains to be done by hand before (or right after) a stack is deployed, read from what the
+ * plan declares and from the stack file: things the stack uses but does not create, placeholders
+ * still in the file, one-time grants. Shown apart from the policy verdicts, which judge what the
+ * stack declares; these say what it cannot do for you.
+ */
+import { isRegistryResource } from "../components/azure-facts";
+import type { PlannedResource } from "../testing/harness";
+import { registrySettings } from "../testing/plan";
+
+/** Values the example stack files carry for the user to replace. */
+const PLACEHOLDERS: ReadonlyArray<{ pattern: RegExp; what: string }> = [
+  { pattern: /00000000-0000-0000-0000-000000000000/, what: "the all-zero subscription id" },
+  { pattern: /\bexample-org\b/, what: "the example GitHub organisation" },
+];
+
+const ofType = (resources: readonly PlannedResource[], type: string) => resources.filter((r) => r.type === type);
+
+/** The manual steps for a planned stack, each one line. */
+export function manualSteps(resources: readonly PlannedResource[], config: Record<string, unknown>): string[] {
+  const steps: string[] = [];
+  for (const [key, value] of Object.entries(config)) {
+    const text = JSON.stringify(value);
+    for (const { pattern, what } of PLACEHOLDERS) {
+      if (pattern.test(text)) steps.push(`Replace ${what} in ${key} with your own: it is a placeholder.`);
+    }
+  }
+
+  const endpoints = ofType(resources, "azure-native:network:PrivateEndpoint");
+  const zoneGroups = ofType(resources, "azure-native:network:PrivateDnsZoneGroup");
+  if (endpoints.length > 0) {
+    steps.push(
+      zoneGroups.length > 0
+        ? "Link the privatelink.azurecr.io private DNS zone to every virtual network whose machines pull or push: the stack registers the endpoints in it but does not create or link it."
+        : "Add the registry's privatelink.azurecr.io DNS records where your DNS is managed: no zone was given, so the stack registers none.",
+    );
+  }
+
+  for (const registry of resources.filter((r) => isRegistryResource(r.type, r.inputs))) {
+    const settings = registrySettings(registry);
+    if (settings.publicNetworkAccess === "Disabled") {
+      steps.push(
+        "Push from inside the network: public access is Disabled, so CI needs a self-hosted runner in the virtual network or GitHub-hosted runners with Azure private networking.",
+      );
+    }
+    if (settings.networkRuleBypassAllowedForTasks === true) {
+      steps.push(
+        "After the first scheduled purge, read its log (az acr task logs --registry <name> --name purge-0): the task runs behind network rules.",
+      );
+    }
+    const encryption = settings.encryption as { status?: string } | undefined;
+    if (encryption?.status === "enabled") {
+      steps.push(
+        "Before deploying, give the customer-managed key's identity the Key Vault Crypto Service Encryption User role on the key: the registry cannot be created without it.",
+      );
+    }
+  }
+
+  if (ofType(resources, "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential").length > 0) {
+    steps.push(
+      "In the app repository: set ACR_CLIENT_ID, ACR_TENANT_ID and ACR_NAME from the stack outputs, and create the GitHub environment or branch the federated credential names.",
+    );
+  }
+  if (ofType(resources, "azuread:index/applicationPassword:ApplicationPassword").length > 0) {
+    steps.push(
+      "Store servicePrincipalClientSecret in CI's secrets, and deploy at least every rotationDays: each deployment in a new period issues the next secret.",
+    );
+  }
+  if (ofType(resources, "azure-native:authorization:ManagementLockByScope").length > 0) {
+    steps.push("The identity that deploys needs Owner or User Access Administrator to create the delete locks (one-time grant).");
+  }
+  if (ofType(resources, "azuread:index/application:Application").length > 0) {
+    steps.push(
+      "The identity that deploys needs Application Administrator, or Application.ReadWrite.OwnedBy with admin consent, in Entra ID (one-time grant).",
+    );
+  }
+  return steps;
+}
