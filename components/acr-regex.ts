@@ -4,11 +4,14 @@
  *
  * acr purge compiles filters with github.com/dlclark/regexp2 in its RE2 mode (Azure/acr-cli
  * cmd/repository/image_functions.go, `regexp2.RE2`): POSIX classes such as `[[:alpha:]]`, RE2's
- * named groups `(?P<name>...)`, `\Q...\E`, inline flags `(?i)` and `(?ims-U:...)`, and lookarounds
- * (acr-cli's own tests purge with `v1(?!-a)` and `(?<!-[a])`). Backreferences are refused here:
- * RE2 has none, so a filter should not depend on them. Node 22's RegExp has no inline flags, so
- * `i` is spelled out as both cases of each letter; `m`, `s` and `U` change nothing for a yes/no
- * match of a single-line name, so they are dropped.
+ * named groups `(?P<name>...)`, inline flags `(?i)` and `(?ims-U:...)`, and lookarounds (acr-cli's
+ * own tests purge with `v1(?!-a)` and `(?<!-[a])`). Node 22's RegExp has no inline flags, so `i` is
+ * spelled out as both cases of each letter; `m` and `s` change nothing for a one-line name, and
+ * `U` (lazy for greedy) changes which text a match takes, not whether a name matches, so they are
+ * dropped. Escapes are taken where both engines read them alike (`\d \w \s \b` and their
+ * negations, `\t \n \r \f \v`, `\xHH`, `\A`, `\z`, escaped punctuation); others (`\p{...}`, `\Z`,
+ * `\Q`, `\x{...}`, `\u...`, `\a`, `\e`) are refused rather than guessed. Backreferences are refused
+ * too: regexp2 would take them, but RE2's syntax, which acr-cli follows, has none.
  */
 
 const POSIX_CLASSES: Record<string, string> = {
@@ -48,20 +51,23 @@ export function toJavaScriptRegex(pattern: string): string {
     const next = pattern[i + 1];
     if (next === undefined) throw new FilterRegexError("it ends with a lone backslash");
     if (/[1-9]/.test(next) || (next === "k" && pattern[i + 2] === "<")) {
-      throw new FilterRegexError(`${pattern.slice(i, i + 2)} is a backreference, which acr purge's regex dialect (RE2) does not have`);
+      throw new FilterRegexError(`${pattern.slice(i, i + 2)} is a backreference, which RE2's syntax (acr purge's) does not have`);
     }
-    if (!inClass && next === "Q") {
-      const end = pattern.indexOf("\\E", i + 2);
-      const literal = pattern.slice(i + 2, end === -1 ? undefined : end);
-      i = end === -1 ? pattern.length : end + 2;
-      return insensitive()
-        ? [...literal].map((c) => (isLetter(c) ? `[${bothCases(c)}]` : escapeLiteral(c))).join("")
-        : escapeLiteral(literal);
+    if (next === "x") {
+      const hex = pattern.slice(i + 2, i + 4);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) throw new FilterRegexError(`${pattern.slice(i, i + 4)}: write \\x with two hex digits`);
+      i += 4;
+      return `\\x${hex}`;
+    }
+    // Letters and digits escape to something only where both engines agree on what.
+    if (/[A-Za-z0-9]/.test(next) && !/[dDwWsStnrfv]/.test(next) && !(!inClass && /[bBAz]/.test(next))) {
+      throw new FilterRegexError(
+        `\\${next} is an escape this project does not read the way acr purge's engine does; write what it stands for`,
+      );
     }
     i += 2;
-    if (!inClass && next === "A") return "^";
-    if (!inClass && next === "z") return "$";
-    if (insensitive() && isLetter(next) && !/[dDwWsSbBtnrfvx]/.test(next)) return inClass ? bothCases(next) : `[${bothCases(next)}]`;
+    if (next === "A") return "^";
+    if (next === "z") return "$";
     return `\\${next}`;
   };
 
@@ -94,9 +100,13 @@ export function toJavaScriptRegex(pattern: string): string {
         const expansion = POSIX_CLASSES[posix[2]];
         if (!expansion) throw new FilterRegexError(`[:${posix[2]}:] is not a POSIX character class`);
         if (posix[1]) throw new FilterRegexError(`[:^${posix[2]}:] (a negated POSIX class inside a class) is not supported here`);
-        body += expansion;
+        // Under (?i) a class of one case holds the other too: [[:lower:]] is every letter then.
+        body += insensitive() && (posix[2] === "lower" || posix[2] === "upper") ? "A-Za-z" : expansion;
         i += posix[0].length;
         continue;
+      }
+      if (c === "-" && pattern[i + 1] === "[") {
+        throw new FilterRegexError("-[...] inside a class (class subtraction) is not RE2 syntax; list what the class holds");
       }
       if (c === "[") {
         body += "\\[";

@@ -83,6 +83,8 @@ const AGO = /^(?:(\d+)d)?(.*)$/;
 
 /** How acr purge would read an age this project refuses, where it reads it at all. */
 function misreading(text: string): string {
+  // Go's %d cannot hold more than 19 digits: acr purge then reads no days at all, age 0.
+  if (/^\d{19,}d/.test(text)) return " (too many days for acr purge to read: it would take the age as 0 and purge everything that matches)";
   if (/^[-+]/.test(text)) return " (a sign: acr purge reads a negative age as a time in the future, so everything matching goes)";
   if (/^\d+d.*d/.test(text)) return " (days twice: acr purge fails at every run)";
   const leading = /^(\d+)[^d\d]/.exec(text);
@@ -100,7 +102,7 @@ function misreading(text: string): string {
 export function parseDuration(text: string): number {
   const allowed = "use days then a Go duration, such as 30d, 12h, 1d12h or 90m";
   const match = typeof text === "string" ? AGO.exec(text) : null;
-  if (!match || text === "" || (match[2] !== "" && match[2] !== "0" && !GO_DURATION.test(match[2]))) {
+  if (!match || text === "" || /^\d{19,}d/.test(text) || (match[2] !== "" && match[2] !== "0" && !GO_DURATION.test(match[2]))) {
     throw new Error(`${JSON.stringify(text)} is not an age acr purge reads as written${misreading(String(text))}: ${allowed}`);
   }
   let total = Number(match[1] ?? 0) * DAY_MS;

@@ -21,8 +21,8 @@ interface Registry {
   present: Set<string>;
   deletesSent: () => number;
   maxDeletesInFlight: () => number;
-  /** Make the next `n` DELETEs answer this status once each (with Retry-After 0 for 429). */
-  failNext(n: number, status: 429 | 503): void;
+  /** Make the next `n` DELETEs answer this status once each (with Retry-After 0 for 429), having deleted the manifest first when `afterDeleting`. */
+  failNext(n: number, status: 429 | 503, afterDeleting?: boolean): void;
   reset(): void;
   stop(): Promise<void>;
 }
@@ -46,7 +46,7 @@ async function startSlowRegistry(): Promise<Registry> {
   let sent = 0;
   let inFlight = 0;
   let maxInFlight = 0;
-  let failures: { n: number; status: number } = { n: 0, status: 200 };
+  let failures: { n: number; status: number; afterDeleting?: boolean } = { n: 0, status: 200 };
 
   const answer = (response: ServerResponse, status: number, body?: string, headers: Record<string, string> = {}) => {
     response.writeHead(status, { "content-type": "application/json", ...headers });
@@ -70,7 +70,8 @@ async function startSlowRegistry(): Promise<Registry> {
     if (manifest && request.method === "DELETE") {
       sent++;
       if (failures.n > 0) {
-        failures = { n: failures.n - 1, status: failures.status };
+        failures = { ...failures, n: failures.n - 1 };
+        if (failures.afterDeleting) present.delete(manifest[1]);
         return answer(response, failures.status, "", failures.status === 429 ? { "retry-after": "0" } : {});
       }
       if (!present.delete(manifest[1])) return answer(response, 404, JSON.stringify({ errors: [{ code: "MANIFEST_UNKNOWN" }] }));
@@ -96,8 +97,8 @@ async function startSlowRegistry(): Promise<Registry> {
     present,
     deletesSent: () => sent,
     maxDeletesInFlight: () => maxInFlight,
-    failNext: (n, status) => {
-      failures = { n, status };
+    failNext: (n, status, afterDeleting) => {
+      failures = { n, status, afterDeleting };
     },
     reset: () => {
       all.forEach((digest) => present.add(digest));
@@ -174,6 +175,15 @@ test("a throttled registry's 429 Retry-After is waited for, and a 503 retried: n
   expect(registry.present.size).toBe(0);
 });
 
+test("a DELETE retried after a 503 that had in fact deleted finds it gone, and counts it deleted, as acr purge does", async () => {
+  registry.failNext(3, 503, true);
+  const result = await run(purge);
+  expect(result.code).toBe(0);
+  expect((result.stdout.match(/^Already gone: app@/gm) ?? []).length).toBe(3);
+  expect(result.stdout).toContain("Deleted 240 tags (240 images) in 1 repository.");
+  expect(registry.present.size).toBe(0);
+});
+
 test("Ctrl-C stops after the requests in flight, says exactly what was and was not deleted, and exits 130", async () => {
   const result = await run([...purge, "--concurrency", "4"], { interruptAfter: 20 });
   expect(result.code).toBe(130);
@@ -191,7 +201,8 @@ test("Ctrl-C stops after the requests in flight, says exactly what was and was n
 
 test("on a terminal, progress shows n of m", async () => {
   const result = await run(purge, { tty: true });
-  expect(result.stderr).toContain("\r240 of 240 deleted");
+  // The progress line is cleared before each "Deleted" line and written again after it.
+  expect(result.stderr).toContain("\r\x1b[K240 of 240 deleted");
 });
 
 test("Retry-After in seconds or as a date, bounded; 502/503/504 retried a few times; other statuses stand", () => {

@@ -118,9 +118,13 @@ describe("a registry that refuses deletes", () => {
     expect(await tagsOf(noDeletes, "app/web")).toEqual(["v1", "v2"]);
   });
 
-  it("fails purge at the first delete", async () => {
+  it("purge goes on past refused deletes, as acr purge does, then fails naming them", async () => {
     const run = await runCli(["purge", "--filter", "app/.*:.*", "--ago", "1d", "--yes"], { env: envFor(noDeletes) });
     expectCleanFailure(run);
+    expect(run.stdout.match(/^Refused \(HTTP 405\): app\/web@/gm)).toHaveLength(2);
+    expect(run.stderr).toContain(
+      "refused to delete 2 images (HTTP 405: locked in ACR, or the registry does not allow deletes); the purge went on.",
+    );
     expect(run.stderr).toContain("Nothing was deleted.");
     expect(await tagsOf(noDeletes, "app/web")).toEqual(["v1", "v2"]);
   });

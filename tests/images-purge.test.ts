@@ -207,6 +207,14 @@ describe("planUntagged", () => {
     expect(planUntagged(manifests, cutoff, new Set(), 5).delete).toEqual([]);
   });
 
+  it("--keep counts after what a staying index lists is left out, as acr-cli does", () => {
+    // `listed` is old but a young index lists it: it stays without using up --keep, which then keeps `b`.
+    const manifests = [manifest("young", 1, { children: ["listed"] }), manifest("listed", 35), manifest("a", 90), manifest("b", 60)];
+    const plan = planUntagged(manifests, cutoff, new Set(), 1);
+    expect(plan.keep.map((kept) => kept.digest)).toEqual(["b"]);
+    expect(digests(plan)).toEqual(["a"]);
+  });
+
   it("a kept untagged index keeps what it lists", () => {
     const manifests = [manifest("index", 40, { children: ["image"] }), manifest("image", 90)];
     const plan = planUntagged(manifests, cutoff, new Set(), 1);

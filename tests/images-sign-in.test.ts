@@ -1,3 +1,4 @@
+import { entraTokenRefusal } from "../tools/images/acr-entra";
 /**
  * Where the image tool gets its credentials: the order of sources, the Docker config (auths,
  * credHelpers, credsStore, identity tokens) with fake `docker-credential-*` programs on PATH,
@@ -209,28 +210,36 @@ describe("the Docker config", () => {
     expectNoSecrets(run);
   });
 
-  it("goes on to auths, then credsStore, when a helper says credentials not found or an entry is empty", async () => {
+  // docker/cli ConfigFile.GetCredentialsStore: the host's credHelpers entry, else credsStore, else auths; only that one is asked.
+  it("asks only the host's credHelpers entry when there is one, as docker does", async () => {
+    const { dir, env } = await dockerSetup(
+      { credHelpers: { [registryHost]: "pinned" }, auths: { [registryHost]: { auth: basicAuth(USER) } }, credsStore: "store" },
+      { pinned: helperAnswer(registryHost, USER.username, USER.password), store: helperAnswer(registryHost, "someone", "else") },
+    );
+    const run = await runCli(["list", "--registry", registry.url], { env });
+    expect(run).toMatchObject({ code: 0, stdout: "team/app\n" });
+    expect(await helperCalls(dir, "pinned")).toEqual([registryHost]);
+    expect(await helperCalls(dir, "store")).toEqual([]);
+    expectNoSecrets(run);
+  });
+
+  it("asks credsStore rather than auths when it is set (auths then holds only placeholders), as docker does", async () => {
     const { dir, file, env } = await dockerSetup(
       // An empty auths entry is what docker writes beside a credsStore.
-      { credHelpers: { [registryHost]: "empty" }, auths: { [registryHost]: {} }, credsStore: "store" },
-      { empty: helperAnswer("elsewhere.example", "u", "p"), store: helperAnswer(registryHost, USER.username, USER.password) },
+      { auths: { [registryHost]: {} }, credsStore: "store" },
+      { store: helperAnswer(registryHost, USER.username, USER.password) },
     );
     const run = await runCli(["list", "--registry", registry.url], { env });
     expect(run).toMatchObject({ code: 0, stdout: "team/app\n" });
     expect(run.stderr).toBe(`Signed in with the Docker config ${file} (credsStore: store).\n`);
-    expect(await helperCalls(dir, "empty")).toEqual([registryHost]);
     expect(await helperCalls(dir, "store")).toEqual([registryHost]);
     expectNoSecrets(run);
   });
 
-  it("does not run credsStore when auths has the credentials", async () => {
-    const { dir, env } = await dockerSetup(
-      { auths: { [registryHost]: { auth: basicAuth(USER) } }, credsStore: "store" },
-      { store: helperAnswer(registryHost, "someone", "else") },
-    );
+  it("reads auths when no helper applies", async () => {
+    const { env } = await dockerSetup({ auths: { [registryHost]: { auth: basicAuth(USER) } } }, {});
     const run = await runCli(["list", "--registry", registry.url], { env });
-    expect(run.code).toBe(0);
-    expect(await helperCalls(dir, "store")).toEqual([]);
+    expect(run).toMatchObject({ code: 0, stdout: "team/app\n" });
   });
 
   it("uses the registry anonymously when the Docker config has nothing for it", async () => {
@@ -598,3 +607,19 @@ async function startFakeAcr(): Promise<FakeAcr> {
     },
   };
 }
+
+describe("where an Entra access token may go", () => {
+  test.each([
+    ["https://myreg.azurecr.io", true, undefined],
+    ["https://myreg.azurecr.cn", true, undefined],
+    ["http://127.0.0.1:5000", true, undefined],
+    ["http://myreg.azurecr.io", false, "http://myreg.azurecr.io is not https"],
+    ["https://registry.example.com", true, "registry.example.com is not an ACR login server"],
+    // Handed over explicitly (--access-token-stdin): any https registry the user names.
+    ["https://registry.example.com", false, undefined],
+  ])("%s (found by the tool: %s)", (url, found, refusal) => {
+    const reason = entraTokenRefusal(new URL(url), found);
+    if (refusal === undefined) expect(reason).toBeUndefined();
+    else expect(reason).toContain(refusal);
+  });
+});

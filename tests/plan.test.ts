@@ -20,6 +20,30 @@ function tempStackFile(content: string): string {
 
 const TEAM_PROGRAM = path.join("tests", "fixtures", "team-stack", "index.ts");
 
+describe("--out", () => {
+  test("writes the plan to a file, any format, and nothing to stdout", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-plan-out-"));
+    const json = path.join(dir, "plan.json");
+    const result = plan("--format", "json", "--out", json);
+    expect([result.status, result.stdout]).toEqual([0, ""]);
+    expect(result.stderr).toContain("Wrote the json plan of dev to");
+    expect(JSON.parse(fs.readFileSync(json, "utf8")).stack).toBe("dev");
+  });
+
+  test("the README's way, through npm, gives valid JSON (npm's own lines stay on stdout)", () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-plan-npm-"));
+    const json = path.join(dir, "plan.json");
+    const npm = spawnSync("npm", ["run", "plan", "--", "--format", "json", "--out", json], { cwd: ROOT, encoding: "utf8" });
+    expect(npm.status).toBe(0);
+    expect(() => JSON.parse(fs.readFileSync(json, "utf8"))).not.toThrow();
+  });
+
+  test("a folder that does not exist is refused", () => {
+    const result = plan("--out", "/no/such/folder/plan.txt");
+    expect([result.status, result.stderr]).toEqual([1, expect.stringContaining("error: --out:")]);
+  });
+});
+
 describe("JSON contract", () => {
   const dev = plan("--format", "json");
   const document = JSON.parse(dev.stdout);
@@ -71,7 +95,13 @@ describe("formats and stacks", () => {
       /├─ azure-native:resources:Resource \(Microsoft\.ContainerRegistry\/registries@2025-11-01\) acr-registry \[protected\]/,
     );
     expect(result.stdout).toContain("step.command: acr purge --filter '(?:.*):^(?:pr-.*)$' --ago 30d --keep 10 --untagged");
-    expect(result.stdout).toMatch(/\nOutputs:\n[\s\S]*\nPolicies: /);
+    expect(result.stdout).toMatch(/\nOutputs \(simulated\):\n[\s\S]*\nPolicies: [\s\S]*\nBefore you deploy \(\d+ by hand\):\n/);
+    // What the mocks made up says so; what the stack file says does not.
+    expect(result.stdout).toMatch(/registryName: acrinfraprod\w+ \(simulated\)/);
+    expect(result.stdout).toMatch(/ sku\.name: Premium$/m);
+    expect(result.stdout).toContain("Values marked (simulated) come from the offline mocks");
+    expect(result.stdout).toContain("  - Push from inside the network: public access is Disabled");
+    expect(result.stdout).toContain("  - Replace the all-zero subscription id in acr-infra:privateEndpoints with your own");
   });
 
   test("mermaid: parent and dependency edges", () => {

@@ -92,7 +92,9 @@ describe("the regex dialect: acr-cli TestPurgeTags' filters, matched anywhere as
     ["case-insensitivity to the end of the pattern", "(?i)rc", "x", "RC"],
     ["a case-insensitive class", "(?i)[a-c]x", "dx", "Bx"],
     ["an RE2 named group", "(?P<major>[0-9]+)\\.x", "a.x", "3.x"],
-    ["\\Q...\\E", "\\Qv1.0\\E", "v1x0", "v1.0"],
+    ["an escaped dot", "v1\\.0", "v1x0", "v1.0"],
+    ["a two-digit hex escape", "v\\x31", "v2", "v1"],
+    ["(?i) over a lower-case POSIX class, negated", "(?i)[^[:lower:]]+", "V1", "123"],
   ])("%s: %s", (_, pattern, notMatching, matching) => {
     const regex = new RegExp(`^(?:${toJavaScriptRegex(pattern)})$`);
     expect([regex.test(notMatching), regex.test(matching)]).toEqual([false, true]);
@@ -105,6 +107,13 @@ describe("the regex dialect: acr-cli TestPurgeTags' filters, matched anywhere as
     ["an unknown flag", "(?x:a)"],
     ["an unknown POSIX class", "[[:emoji:]]"],
     ["an unclosed group", "(a"],
+    // acr purge's engine reads these otherwise than JavaScript would, or not at all: refused, not guessed.
+    ["\\Q...\\E (regexp2 reads \\Q as the letter Q)", "\\Qv1.0\\E"],
+    ["a Unicode property", "\\p{L}+"],
+    ["\\Z", "v1\\Z"],
+    ["\\a", "\\a"],
+    ["\\x{...}", "\\x{41}"],
+    ["class subtraction", "[a-z-[aeiou]]"],
   ])("%s: %s is refused", (_, pattern) => {
     // (?x: is not a group to acr purge's splitter either: its colon splits the filter.
     expect(() => parseFilter(`repo:${pattern}`)).toThrow(/has an invalid tag regex|is not a filter/);
@@ -133,7 +142,7 @@ describe("ages: acr-cli TestParseDuration", () => {
     // acr purge caps these at 150 years: they would not mean what they say.
     ["999999d", "is longer than 150 years"],
     ["9999999d999999999h", "is longer than 150 years"],
-    ["99999999999999999999d", "is longer than 150 years"],
+    ["99999999999999999999d", "too many days for acr purge to read: it would take the age as 0"],
     // acr purge reads a negative age as "everything", and misreads days that do not come first.
     ["-1d", "a sign"],
     ["1h1d", "acr purge would read it as 1 days"],

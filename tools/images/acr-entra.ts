@@ -24,6 +24,25 @@ export interface AcrTokenService {
   service: string;
 }
 
+/** The domains of ACR login servers in Azure's clouds: public, China (21Vianet), US Government. */
+const ACR_DOMAINS = [".azurecr.io", ".azurecr.cn", ".azurecr.us"];
+const LOOPBACK = new Set(["127.0.0.1", "[::1]", "localhost"]);
+
+/**
+ * Why an Entra access token must not go to this registry, or undefined when it may. An access token
+ * works at every registry its identity can reach, so it goes over https only (plain http on
+ * loopback alone, for a registry on this machine), and, when the tool found the token by itself
+ * rather than being handed it, to an ACR login server only.
+ */
+export function entraTokenRefusal(registry: URL, found: boolean): string | undefined {
+  const loopback = LOOPBACK.has(registry.hostname);
+  if (registry.protocol !== "https:" && !loopback) return `${registry.origin} is not https`;
+  if (found && !loopback && !ACR_DOMAINS.some((domain) => registry.hostname.endsWith(domain))) {
+    return `${registry.host} is not an ACR login server (${ACR_DOMAINS.map((d) => `*${d}`).join(", ")})`;
+  }
+  return undefined;
+}
+
 /** Says why a registry is not taken for ACR, for messages. */
 export type NotAcr = { reason: string };
 

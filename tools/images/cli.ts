@@ -17,6 +17,7 @@ import {
   type AcrManifest,
   type Credentials,
   type TaggedImage,
+  mapConcurrently,
 } from "./client";
 import {
   deletionConflict,
@@ -254,8 +255,15 @@ function processIo(): CliIo {
     env: process.env,
     homeDir: homedir(),
     onInterrupt: (handler) => {
-      process.on("SIGINT", handler);
-      return () => process.off("SIGINT", handler);
+      // The first Ctrl-C lets the requests in flight finish; a second one does not wait.
+      let pressed = false;
+      const listener = () => {
+        if (pressed) process.exit(130);
+        pressed = true;
+        handler();
+      };
+      process.on("SIGINT", listener);
+      return () => process.off("SIGINT", listener);
     },
   };
 }
@@ -488,7 +496,7 @@ async function purgeCommand(args: string[], io: CliIo): Promise<number> {
     io.stderr.write("Nothing was deleted.\n");
     return 1;
   }
-  const deleted = await deleteAll(client, targets, io, notes);
+  const deleted = await deleteAll(client, targets, io, notes, true);
   notes.write(`Deleted ${summary}.\n`);
   if (values.json) writeJson(io, { ...jsonPlan, deleted });
   return 0;
@@ -526,17 +534,15 @@ async function untaggedPlan(
   keep: number,
 ): Promise<UntaggedPlan> {
   const tagged = new Map(tags.map((image) => [image.digest, image]));
-  const facts: ManifestFacts[] = await Promise.all(
-    listing.map(async (manifest) => {
-      const known = tagged.get(manifest.digest);
-      if (known) return { ...manifest, children: known.children, ...(known.subject ? { subject: known.subject } : {}) };
-      // OCI manifests can be referrers and indexes list others: read those, as acr purge does.
-      const mayMatter = manifest.mediaType === undefined || OCI_MEDIA_TYPES.has(manifest.mediaType);
-      if (!mayMatter) return { ...manifest, children: [] };
-      const { children, subject } = await client.describe(repository, manifest.digest, false);
-      return { ...manifest, children, ...(subject ? { subject } : {}) };
-    }),
-  );
+  const facts: ManifestFacts[] = await mapConcurrently(listing, client.concurrency, async (manifest) => {
+    const known = tagged.get(manifest.digest);
+    if (known) return { ...manifest, children: known.children, ...(known.subject ? { subject: known.subject } : {}) };
+    // OCI manifests can be referrers and indexes list others: read those, as acr purge does.
+    const mayMatter = manifest.mediaType === undefined || OCI_MEDIA_TYPES.has(manifest.mediaType);
+    if (!mayMatter) return { ...manifest, children: [] };
+    const { children, subject } = await client.describe(repository, manifest.digest, false);
+    return { ...manifest, children, ...(subject ? { subject } : {}) };
+  });
   return planUntagged(facts, cutoff, new Set(plan.delete.map((deletion) => deletion.digest)), keep);
 }
 
@@ -596,7 +602,9 @@ async function credentials(
     username: values.username,
     passwordStdin: values["password-stdin"],
     accessTokenStdin: values["access-token-stdin"],
-    stackOutputs: outputs?.credentials,
+    // The stack's credentials are for the stack's registry: never sent to another one named by --registry.
+    stackOutputs:
+      outputs?.loginServer === undefined || registryUrl(outputs.loginServer).host === url.host ? outputs?.credentials : undefined,
   };
   try {
     return await signIn(request, io);
@@ -718,17 +726,22 @@ function concurrencyOption(text: string | undefined): number | undefined {
 /**
  * Deletes the targets, `concurrency` at a time, in their order except that an index goes before
  * the manifests it lists (so an interrupted run never leaves an index pointing at deleted ones).
- * On a failure or Ctrl-C it sends nothing more, lets the requests in flight finish, and says
- * exactly what was deleted and what was not.
+ * As acr purge's purger (acr-cli internal/worker/purger.go): a manifest already gone (404) counts
+ * as deleted; in a purge, one the registry refuses to delete (405: locked in ACR, by tag or
+ * repository, or deletes not allowed) is skipped and the rest go on, and the run then fails
+ * naming it. Any other failure, or Ctrl-C, sends nothing more, lets the requests in flight finish,
+ * and says exactly what was deleted and what was not.
  */
 async function deleteAll(
   client: RegistryClient,
   targets: readonly DeleteTarget[],
   io: CliIo,
   notes: CliIo["stdout"],
+  purging = false,
 ): Promise<DeleteTarget[]> {
   const concurrency = client.concurrency;
   const deleted: DeleteTarget[] = [];
+  const refused: DeleteTarget[] = [];
   const waiting = [...targets];
   const running = new Map<DeleteTarget, Promise<void>>();
   let failure: unknown;
@@ -737,6 +750,12 @@ async function deleteAll(
     interrupted = true;
   });
   const progress = io.stderr.isTTY === true && targets.length > 1;
+  /** A line of output, with the progress line cleared first and written again after. */
+  const say = (text: string) => {
+    if (progress) io.stderr.write("\r\x1b[K");
+    notes.write(text);
+    if (progress) io.stderr.write(`${deleted.length} of ${targets.length} deleted`);
+  };
   // A manifest waits while an index that lists it is still to be deleted or being deleted.
   const blocked = (target: DeleteTarget) =>
     [...waiting, ...running.keys()].some(
@@ -751,11 +770,18 @@ async function deleteAll(
         const request = client.deleteManifest(target.repository, target.digest).then(
           () => {
             deleted.push(target);
-            notes.write(`Deleted ${describeTarget(target)}\n`);
-            if (progress) io.stderr.write(`\r${deleted.length} of ${targets.length} deleted`);
+            say(`Deleted ${describeTarget(target)}\n`);
           },
           (error: unknown) => {
-            failure ??= error;
+            if (error instanceof RegistryError && error.status === 404) {
+              deleted.push(target);
+              say(`Already gone: ${describeTarget(target)}\n`);
+            } else if (purging && error instanceof RegistryError && error.status === 405) {
+              refused.push(target);
+              say(`Refused (HTTP 405): ${describeTarget(target)}\n`);
+            } else {
+              failure ??= error;
+            }
           },
         );
         running.set(
@@ -771,7 +797,8 @@ async function deleteAll(
     if (progress) io.stderr.write("\n");
   }
   // In the plan's order, whatever order the requests finished in.
-  if (failure === undefined && !interrupted) return targets.filter((target) => deleted.includes(target));
+  const inOrder = targets.filter((target) => deleted.includes(target));
+  if (failure === undefined && !interrupted && refused.length === 0) return inOrder;
   const notDeleted = targets.filter((target) => !deleted.includes(target));
   const outcome =
     `${deleted.length === 0 ? "Nothing was deleted." : `${count(deleted.length, "image")} of ${targets.length} deleted.`} ` +
@@ -780,7 +807,12 @@ async function deleteAll(
     throw failure instanceof Error ? failure : new Error(errorMessage(failure));
   if (failure instanceof RegistryError)
     throw new RegistryError(`${failure.message.replace(/\.$/, "")}. ${outcome}`, failure.kind, failure.status);
-  throw new Interrupted(`interrupted: ${outcome}`);
+  if (interrupted) throw new Interrupted(`interrupted: ${outcome}`);
+  throw new RegistryError(
+    `${client.origin} refused to delete ${count(refused.length, "image")} (HTTP 405: locked in ACR, or the registry does not allow deletes); the purge went on. ${outcome}`,
+    "unsupported",
+    405,
+  );
 }
 
 function describeTarget(target: DeleteTarget): string {

@@ -782,7 +782,7 @@ export function retryDelay(response: Pick<Response, "status" | "headers">, attem
 }
 
 /** Like Promise.all over `items.map(fn)`, with at most `limit` calls in flight. */
-async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+export async function mapConcurrently<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -62,8 +62,8 @@ interface DockerConfigFile {
 
 /**
  * The credentials the Docker config has for `host` (such as `myreg.azurecr.io` or
- * `127.0.0.1:5000`), in the order they are tried: `credHelpers[host]`, then `auths`, then
- * `credsStore`. Lazy: a helper runs only when the caller asks for the next candidate, so a later
+ * `127.0.0.1:5000`), as docker picks its store: `credHelpers[host]`, else `credsStore`, else
+ * `auths`. Lazy: a helper runs only when the caller asks for the next candidate, so a later
  * helper is not run once an earlier source was taken. Yields nothing when there is no config file.
  */
 export async function* dockerCredentials(host: string, io: DockerConfigIo): AsyncGenerator<DockerCredential, void, undefined> {
@@ -72,20 +72,22 @@ export async function* dockerCredentials(host: string, io: DockerConfigIo): Asyn
   const config = await readConfig(file);
   if (config === undefined) return;
 
+  // As docker/cli's ConfigFile.GetCredentialsStore: the host's credHelpers entry, else the
+  // credsStore helper, else the file's own auths; whichever applies is the only one asked.
   const helper = config.credHelpers?.[host];
   if (helper !== undefined) {
     const found = await fromHelper(helperName(helper, file, `credHelpers["${host}"]`), "credHelpers", host, file, io.env);
     if (found) yield found;
+    return;
   }
-
+  if (config.credsStore !== undefined && config.credsStore !== "") {
+    const found = await fromHelper(helperName(config.credsStore, file, "credsStore"), "credsStore", host, file, io.env);
+    if (found) yield found;
+    return;
+  }
   const entry = findAuth(config.auths ?? {}, host);
   if (entry) {
     const found = fromAuthEntry(entry.value, `auths: ${entry.key}`, file);
-    if (found) yield found;
-  }
-
-  if (config.credsStore !== undefined && config.credsStore !== "") {
-    const found = await fromHelper(helperName(config.credsStore, file, "credsStore"), "credsStore", host, file, io.env);
     if (found) yield found;
   }
 }

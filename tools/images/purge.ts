@@ -235,7 +235,25 @@ export function planUntagged(
       going.set(manifest.digest, { digest: manifest.digest, lastUpdateTime: new Date(time).toISOString(), children: manifest.children });
     }
   }
-  // --keep: the newest that would go stay (newest first, digest breaking ties, as acr-cli sorts).
+  // A manifest that an index which stays lists stays too, and that can be an index in turn:
+  // repeat until nothing changes.
+  const keepWhatStayingIndexesList = () => {
+    for (let changed = true; changed;) {
+      changed = false;
+      const staying = manifests.filter((manifest) => !going.has(manifest.digest) && !goingWithTags.has(manifest.digest));
+      for (const digest of going.keys()) {
+        const parents = staying.filter((manifest) => manifest.children.includes(digest));
+        if (parents.length > 0) {
+          going.delete(digest);
+          skip.push({ digest, reason: `a multi-platform image that stays lists it (${parents.map(describeManifest).sort().join(", ")})` });
+          changed = true;
+        }
+      }
+    }
+  };
+  // As acr-cli: what a staying index lists is left out first, then --keep keeps the newest of the
+  // rest (newest first, digest breaking ties, as acr-cli sorts).
+  keepWhatStayingIndexesList();
   const kept = [...going.values()]
     .sort((a, b) => b.lastUpdateTime.localeCompare(a.lastUpdateTime) || a.digest.localeCompare(b.digest))
     .slice(0, keep)
@@ -246,20 +264,8 @@ export function planUntagged(
         reason: `${keep === 1 ? "the newest untagged manifest" : `one of the ${keep} newest untagged manifests`} (--keep ${keep})`,
       };
     });
-  // A skipped untagged index keeps what it lists, which can in turn be an index: repeat until
-  // nothing changes.
-  for (let changed = true; changed;) {
-    changed = false;
-    const staying = manifests.filter((manifest) => !going.has(manifest.digest) && !goingWithTags.has(manifest.digest));
-    for (const digest of going.keys()) {
-      const parents = staying.filter((manifest) => manifest.children.includes(digest));
-      if (parents.length > 0) {
-        going.delete(digest);
-        skip.push({ digest, reason: `a multi-platform image that stays lists it (${parents.map(describeManifest).sort().join(", ")})` });
-        changed = true;
-      }
-    }
-  }
+  // A kept index keeps what it lists (acr-cli would delete those and break it).
+  keepWhatStayingIndexesList();
   // Oldest first, but an index before the manifests it lists, so a purge cut short never leaves
   // an index pointing at deleted manifests.
   const listed = new Set(manifests.filter((manifest) => going.has(manifest.digest)).flatMap((manifest) => manifest.children));

@@ -5,8 +5,8 @@
  *    for the half not given), or `--access-token-stdin` with an Entra access token for ACR;
  * 2. `--stack-outputs`: the stack's service principal, else its admin user;
  * 3. REGISTRY_USERNAME and REGISTRY_PASSWORD;
- * 4. the Docker config, as `docker login` (or `az acr login`) left it: `credHelpers`, `auths`,
- *    then `credsStore` for the registry's host;
+ * 4. the Docker config, as `docker login` (or `az acr login`) left it, read as docker reads it:
+ *    the host's `credHelpers` entry, else `credsStore`, else `auths`;
  * 5. for ACR only, Entra ID through DefaultAzureCredential (environment, workload identity,
  *    managed identity, Azure CLI), exchanged for an ACR refresh token.
  *
@@ -23,6 +23,7 @@ import {
   acrTokenService,
   defaultAzureToken,
   EntraSignInError,
+  entraTokenRefusal,
   exchangeEntraToken,
   NoAzureIdentityError,
   tokenClaims,
@@ -95,6 +96,8 @@ export async function signIn(request: SignInRequest, io: SignInIo, options: Sign
     const token = (await readAll(io.stdin)).trim();
     if (token === "")
       throw new SignInUsageError(`--access-token-stdin: stdin is empty; pipe an Entra access token to it, ${ACCESS_TOKEN_HOWTO}`);
+    const notThere = entraTokenRefusal(url, false);
+    if (notThere) throw new EntraSignInError(`--access-token-stdin: the access token is not sent there: ${notThere}`);
     const service = await acrService();
     if (!("exchange" in service)) {
       throw new EntraSignInError(
@@ -150,6 +153,12 @@ export async function signIn(request: SignInRequest, io: SignInIo, options: Sign
   const service = await acrService();
   if (!("exchange" in service)) {
     if (dockerRefusal) throw dockerRefusal;
+    return undefined;
+  }
+  const notThere = entraTokenRefusal(url, true);
+  if (notThere) {
+    if (dockerRefusal) throw dockerRefusal;
+    io.stderr.write(`Note: no Entra ID sign-in: ${notThere}; going on without credentials.\n`);
     return undefined;
   }
   if (dockerRefusal) io.stderr.write(`Note: ${dockerRefusal.message} Trying Entra ID.\n`);

@@ -1,0 +1,356 @@
+import { MOCK_SECRET_PREFIX } from "../testing";
+import { PlanComparison, PlanDocument, PlanDocumentResource, comparePlans, renderComparisonText } from "../tools/plan-compare";
+import { HOURS_PER_MONTH, PRICES, estimateCost } from "../tools/plan-cost";
+import { planDocument, replaceIn } from "./support/plan-documents";
+
+const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
+const REGISTRY_ARM_TYPE = "Microsoft.ContainerRegistry/registries@2025-11-01";
+
+/** A plan document with its cost estimate, as the plan will carry it. */
+const withCost = (document: PlanDocument): PlanDocument => ({ ...document, cost: estimateCost(document.resources) });
+
+const webhook = (token: string) => (yaml: string) =>
+  `${yaml.trimEnd()}\n  acr-infra:webhooks:\n    - name: deployhook\n      serviceUri: https://hooks.example.com/acr?token=${token}\n      actions: [push]\n`;
+
+describe("comparing real plans of the project's stacks", () => {
+  let dev: PlanDocument;
+  let prod: PlanDocument;
+  beforeAll(() => {
+    dev = withCost(planDocument("dev"));
+    prod = withCost(planDocument("prod"));
+  });
+
+  test("two runs of the same stack: no changes", () => {
+    const comparison = comparePlans(dev, withCost(planDocument("dev")));
+    expect(comparison).toEqual({
+      base: { project: "acr-infra", stack: "dev" },
+      current: { project: "acr-infra", stack: "dev" },
+      summary: { add: 0, update: 0, replace: 0, delete: 0 },
+      resources: [],
+      outputs: [],
+      policyViolations: { added: [], resolved: [] },
+      cost: { currency: "USD", before: dev.cost!.monthly, after: dev.cost!.monthly, delta: 0 },
+    });
+    expect(renderComparisonText(comparison)).toBe("Changes from acr-infra/dev to acr-infra/dev\nNo changes.\n");
+  });
+
+  test("a changed SKU updates sku.name in place, resolves the SKU advisory and costs the difference", () => {
+    const standard = withCost(planDocument("dev", (yaml) => replaceIn(yaml, "acr-infra:sku: Basic", "acr-infra:sku: Standard")));
+    const comparison = comparePlans(dev, standard);
+    expect(comparison.resources).toEqual([
+      expect.objectContaining({
+        action: "update",
+        name: "acr-registry",
+        armType: REGISTRY_ARM_TYPE,
+        changes: [{ path: "sku.name", before: "Basic", after: "Standard", forcesReplacement: false }],
+      }),
+    ]);
+    expect(comparison.policyViolations.added).toEqual([]);
+    expect(comparison.policyViolations.resolved.map((v) => v.policy)).toEqual(["acr-sku-standard-or-premium"]);
+    expect(comparison.cost!.delta).toBeCloseTo((PRICES.registry.Standard - PRICES.registry.Basic) * DAYS_PER_MONTH, 1);
+    const text = renderComparisonText(comparison);
+    expect(text).toContain(
+      `~ update  azure-native:resources:Resource (${REGISTRY_ARM_TYPE}) acr-registry\n      sku.name: Basic → Standard\n`,
+    );
+    expect(text).toContain("  - resolved advisory  acr-sku-standard-or-premium  acr-registry: ");
+    expect(text).toMatch(/\nEstimated cost: \$\d+\.\d\d\/month → \$\d+\.\d\d\/month \(\+\$\d+\.\d\d\/month\)\n/);
+    expect(text.endsWith("\n0 to add, 1 to change, 0 to replace, 0 to delete\n")).toBe(true);
+  });
+
+  test("a changed location replaces the registry, and in prod says that protect stops pulumi up", () => {
+    const moved = planDocument("prod", (yaml) =>
+      replaceIn(yaml, "azure-native:location: westeurope", "azure-native:location: swedencentral"),
+    );
+    const comparison = comparePlans(prod, moved);
+    const registry = comparison.resources.find((r) => r.name === "acr-registry");
+    expect(registry).toMatchObject({ action: "replace", blockedByProtect: true });
+    expect(registry!.changes).toContainEqual({ path: "location", before: "westeurope", after: "swedencentral", forcesReplacement: true });
+    // The replica stays where it was: unchanged.
+    expect(comparison.resources.map((r) => r.name)).not.toContain("acr-replica-northeurope");
+    expect(comparison.summary).toMatchObject({ add: 0, delete: 0 });
+    expect(comparison.summary.replace).toBeGreaterThan(0);
+    expect(renderComparisonText(comparison)).toContain(
+      `+- replace azure-native:resources:Resource (${REGISTRY_ARM_TYPE}) acr-registry\n` +
+        "      location: westeurope → swedencentral  (forces replacement)\n" +
+        "      protected: pulumi up refuses to replace it",
+    );
+  });
+
+  test("a new replica is an add with its inputs, and costs one more Premium registry a month", () => {
+    const twoReplicas = withCost(
+      planDocument("prod", (yaml) =>
+        replaceIn(yaml, "    - location: northeurope", "    - location: northeurope\n    - location: swedencentral"),
+      ),
+    );
+    const comparison = comparePlans(prod, twoReplicas);
+    expect(comparison.summary).toEqual({ add: 1, update: 0, replace: 0, delete: 0 });
+    expect(comparison.resources).toEqual([
+      expect.objectContaining({
+        action: "add",
+        type: "azure-native:containerregistry:Replication",
+        name: "acr-replica-swedencentral",
+        inputs: expect.objectContaining({ location: "swedencentral", zoneRedundancy: "Enabled" }),
+      }),
+    ]);
+    expect(comparison.cost!.delta).toBeCloseTo(PRICES.replica * DAYS_PER_MONTH, 1);
+    expect(renderComparisonText(comparison)).toContain(
+      "+ add     azure-native:containerregistry:Replication acr-replica-swedencentral\n      location: swedencentral\n",
+    );
+  });
+
+  test("a webhook taken out of the config is a delete", () => {
+    const comparison = comparePlans(planDocument("dev", webhook("first-token-5b1c")), dev);
+    expect(comparison.summary).toEqual({ add: 0, update: 0, replace: 0, delete: 1 });
+    expect(comparison.resources).toEqual([
+      expect.objectContaining({
+        action: "delete",
+        type: "azure-native:containerregistry:Webhook",
+        name: "acr-webhook-deployhook",
+        blockedByProtect: false,
+      }),
+    ]);
+    expect(renderComparisonText(comparison)).toContain("\n- delete  azure-native:containerregistry:Webhook acr-webhook-deployhook\n");
+  });
+
+  test("secrets stay masked: a changed webhook URI compares as no change, and no value appears", () => {
+    const first = planDocument("dev", webhook("first-token-5b1c"));
+    const second = planDocument("dev", webhook("second-token-9e4d"));
+    expect(comparePlans(first, second).resources).toEqual([]);
+
+    const added = comparePlans(dev, second);
+    expect(added.resources[0].inputs).toMatchObject({ serviceUri: "[secret]" });
+    // dev's client secret is masked in both plans: not an output change.
+    expect(dev.outputs.servicePrincipalClientSecret).toBe("[secret]");
+    expect(added.outputs).toEqual([]);
+    for (const shown of [JSON.stringify(added), renderComparisonText(added), JSON.stringify(comparePlans(first, second))]) {
+      expect(shown).not.toContain("first-token-5b1c");
+      expect(shown).not.toContain("second-token-9e4d");
+      expect(shown).not.toContain(MOCK_SECRET_PREFIX);
+      expect(shown).not.toMatch(/may have changed/i);
+    }
+    expect(renderComparisonText(added)).toContain("      serviceUri: [secret]\n");
+  });
+
+  test("outputs and policy violations: the admin user on adds its outputs (password masked) and an advisory; off again resolves it", () => {
+    const admin = planDocument("dev", (yaml) => replaceIn(yaml, "acr-infra:adminUserEnabled: false", "acr-infra:adminUserEnabled: true"));
+    const on = comparePlans(dev, admin);
+    expect(on.outputs).toEqual([
+      { name: "adminPassword", action: "add", after: "[secret]" },
+      { name: "adminUsername", action: "add", after: dev.outputs.registryName },
+    ]);
+    expect(on.policyViolations.added).toEqual([expect.objectContaining({ policy: "acr-admin-user-disabled", enforcement: "advisory" })]);
+    expect(on.policyViolations.resolved).toEqual([]);
+    expect(renderComparisonText(on)).toContain("\nOutputs:\n  + adminPassword: [secret]\n");
+    expect(renderComparisonText(on)).toContain("  + new      advisory  acr-admin-user-disabled  acr-registry: The admin user is on");
+
+    const off = comparePlans(admin, dev);
+    expect(off.outputs.map((o) => [o.name, o.action])).toEqual([
+      ["adminPassword", "delete"],
+      ["adminUsername", "delete"],
+    ]);
+    expect(off.policyViolations).toEqual({ added: [], resolved: on.policyViolations.added });
+  });
+});
+
+// Hand-built documents for the rules that decide replace or update.
+function resource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  options: Partial<PlanDocumentResource> = {},
+): PlanDocumentResource {
+  return {
+    urn: `urn:pulumi:dev::acr-infra::${type}::${name}`,
+    type,
+    name,
+    parent: null,
+    custom: true,
+    protect: false,
+    dependsOn: [],
+    inputs,
+    ...options,
+  };
+}
+
+function documentOf(resources: PlanDocumentResource[], options: Partial<PlanDocument> = {}): PlanDocument {
+  return { project: "acr-infra", stack: "dev", resources, outputs: {}, policyViolations: [], ...options };
+}
+
+/** The one changed resource between two versions of one resource. */
+function change(before: PlanDocumentResource, after: PlanDocumentResource): PlanComparison["resources"][number] {
+  const { resources } = comparePlans(documentOf([before]), documentOf([after]));
+  expect(resources).toHaveLength(1);
+  return resources[0];
+}
+
+const GENERIC = "azure-native:resources:Resource";
+const registryInputs = {
+  apiVersion: "2025-11-01",
+  location: "westeurope",
+  parentResourcePath: "",
+  resourceGroupName: "rg",
+  resourceName: "acrone",
+  resourceProviderNamespace: "Microsoft.ContainerRegistry",
+  resourceType: "registries",
+  sku: { name: "Premium" },
+  properties: { policies: { exportPolicy: { status: "enabled" } }, encryption: { status: "disabled" } },
+};
+
+describe("replace or update, decided offline", () => {
+  test("an old base without replaceOnChanges or cost still compares: the current resource's option decides, by path prefix", () => {
+    const base = resource("acme:index:Vault", "vault", { properties: { encryption: { status: "disabled" }, note: "a" } });
+    const current = { ...base, replaceOnChanges: ["properties.encryption"] };
+    const encrypted = change(base, { ...current, inputs: { properties: { encryption: { status: "enabled" }, note: "a" } } });
+    expect(encrypted).toMatchObject({
+      action: "replace",
+      changes: [{ path: "properties.encryption.status", before: "disabled", after: "enabled", forcesReplacement: true }],
+    });
+    expect(change(base, { ...current, inputs: { properties: { encryption: { status: "disabled" }, note: "b" } } })).toMatchObject({
+      action: "update",
+    });
+    // A listed path under an object that appears whole is changed too.
+    const deeper = { ...base, inputs: { properties: { note: "a" } } };
+    expect(change(deeper, { ...deeper, replaceOnChanges: ["properties.encryption.status"], inputs: base.inputs })).toMatchObject({
+      action: "replace",
+      changes: [{ path: "properties.encryption", after: { status: "disabled" }, forcesReplacement: true }],
+    });
+    // `*` matches any one segment.
+    const endpoint = resource(
+      "acme:index:Endpoint",
+      "pe",
+      { connections: [{ groupIds: ["registry"] }] },
+      { replaceOnChanges: ["connections[*].groupIds"] },
+    );
+    expect(change(endpoint, { ...endpoint, inputs: { connections: [{ groupIds: ["registry", "data"] }] } }).action).toBe("replace");
+
+    const comparison = comparePlans(documentOf([base]), documentOf([current], { cost: estimateCost([]) }));
+    expect(comparison).not.toHaveProperty("cost");
+  });
+
+  test("the generic registry: location and its ARM path inputs replace it; its properties update it", () => {
+    const registry = resource(GENERIC, "acr-registry", registryInputs);
+    expect(change(registry, { ...registry, inputs: { ...registryInputs, resourceName: "acrtwo" } })).toMatchObject({
+      action: "replace",
+      armType: REGISTRY_ARM_TYPE,
+      changes: [{ path: "resourceName", before: "acrone", after: "acrtwo", forcesReplacement: true }],
+    });
+    expect(change(registry, { ...registry, inputs: { ...registryInputs, location: "northeurope" } }).action).toBe("replace");
+    const exportOff = {
+      ...registryInputs,
+      properties: { ...registryInputs.properties, policies: { exportPolicy: { status: "disabled" } } },
+    };
+    expect(change(registry, { ...registry, inputs: exportOff })).toMatchObject({
+      action: "update",
+      changes: [{ path: "properties.policies.exportPolicy.status", before: "enabled", after: "disabled", forcesReplacement: false }],
+    });
+    // The component's own option, as the program sends it.
+    const withOption = { ...registry, replaceOnChanges: ["location", "properties.encryption.status"] };
+    const encrypted = { ...registryInputs, properties: { ...registryInputs.properties, encryption: { status: "enabled" } } };
+    expect(change(withOption, { ...withOption, inputs: encrypted }).action).toBe("replace");
+  });
+
+  test("a replica: its own name and its registry's name are both in its ARM id and replace it; its tags update it", () => {
+    const type = "azure-native:containerregistry:Replication";
+    const inputs = {
+      location: "northeurope",
+      registryName: "acrone",
+      replicationName: "northeurope",
+      resourceGroupName: "rg",
+      tags: { env: "dev" },
+    };
+    const replica = resource(type, "acr-replica-northeurope", inputs);
+    expect(change(replica, { ...replica, inputs: { ...inputs, registryName: "acrtwo" } }).action).toBe("replace");
+    expect(change(replica, { ...replica, inputs: { ...inputs, replicationName: "neu" } }).action).toBe("replace");
+    expect(change(replica, { ...replica, inputs: { ...inputs, tags: { env: "prod" } } })).toMatchObject({
+      action: "update",
+      changes: [{ path: "tags.env", before: "dev", after: "prod", forcesReplacement: false }],
+    });
+  });
+
+  test("a location spelled another way is no change, as azure-native compares them", () => {
+    const group = resource("azure-native:resources:ResourceGroup", "acr-rg", { location: "westeurope" });
+    expect(comparePlans(documentOf([group]), documentOf([{ ...group, inputs: { location: "West Europe" } }])).resources).toEqual([]);
+  });
+
+  test("a client secret and a random suffix are replaced on any change; an Entra ID application is updated", () => {
+    const password = resource("azuread:index/applicationPassword:ApplicationPassword", "acr-ci-a", {
+      displayName: "a",
+      endDate: "2026-12-23T00:00:00Z",
+    });
+    expect(change(password, { ...password, inputs: { displayName: "a", endDate: "2027-01-22T00:00:00Z" } }).action).toBe("replace");
+    const suffix = resource("random:index/randomString:RandomString", "acr-name-suffix", { length: 8 });
+    expect(change(suffix, { ...suffix, inputs: { length: 10 } }).action).toBe("replace");
+    const application = resource("azuread:index/application:Application", "acr-ci", { displayName: "a" });
+    expect(change(application, { ...application, inputs: { displayName: "b" } }).action).toBe("update");
+  });
+
+  test("protect turned off with nothing else changed is an update that shows it", () => {
+    const registry = resource(GENERIC, "acr-registry", registryInputs, { protect: true });
+    const unprotected = change(registry, { ...registry, protect: false });
+    expect(unprotected).toMatchObject({ action: "update", changes: [], protect: { before: true, after: false }, blockedByProtect: false });
+    expect(renderComparisonText(comparePlans(documentOf([registry]), documentOf([{ ...registry, protect: false }])))).toContain(
+      "      protect: true → false\n",
+    );
+  });
+
+  test("lists of plain values change whole at their path; lists of objects item by item; odd keys are quoted", () => {
+    const type = "azure-native:network:PrivateEndpoint";
+    const inputs = { privateLinkServiceConnections: [{ groupIds: ["registry"], name: "acr" }], tags: { "app.kubernetes.io/name": "acr" } };
+    const endpoint = resource(type, "acr-pe", inputs);
+    const next = {
+      privateLinkServiceConnections: [{ groupIds: ["registry", "registry_data_westeurope"], name: "acr" }],
+      tags: { "app.kubernetes.io/name": "registry" },
+    };
+    expect(change(endpoint, { ...endpoint, inputs: next }).changes).toEqual([
+      {
+        path: "privateLinkServiceConnections[0].groupIds",
+        before: ["registry"],
+        after: ["registry", "registry_data_westeurope"],
+        forcesReplacement: false,
+      },
+      { path: 'tags["app.kubernetes.io/name"]', before: "acr", after: "registry", forcesReplacement: false },
+    ]);
+  });
+});
+
+describe("the comparison as text and as JSON", () => {
+  const group = resource("azure-native:resources:ResourceGroup", "acr-rg", { location: "westeurope", tags: { env: "dev" } });
+  const registry = resource(GENERIC, "acr-registry", registryInputs, { protect: true });
+  const oldHook = resource("azure-native:containerregistry:Webhook", "acr-webhook-old", { serviceUri: "[secret]" });
+  const newHook = resource("azure-native:containerregistry:Webhook", "acr-webhook-new", { serviceUri: "[secret]", actions: ["push"] });
+  const comparison = comparePlans(
+    documentOf([group, registry, oldHook], { outputs: { loginServer: "acrone.azurecr.io", retired: true } }),
+    documentOf(
+      [
+        { ...group, inputs: { location: "westeurope", tags: { env: "prod" } } },
+        { ...registry, inputs: { ...registryInputs, location: "northeurope" } },
+        newHook,
+      ],
+      {
+        outputs: { loginServer: "acrtwo.azurecr.io", adminPassword: "[secret]" },
+      },
+    ),
+  );
+
+  test("each action with its sign, the changed inputs indented, outputs, and a count", () => {
+    expect(comparison.summary).toEqual({ add: 1, update: 1, replace: 1, delete: 1 });
+    const text = renderComparisonText(comparison);
+    expect(text).toContain(
+      '\n+ add     azure-native:containerregistry:Webhook acr-webhook-new\n      actions: ["push"]\n      serviceUri: [secret]\n',
+    );
+    expect(text).toContain("\n- delete  azure-native:containerregistry:Webhook acr-webhook-old\n");
+    expect(text).toContain(
+      `\n+- replace azure-native:resources:Resource (${REGISTRY_ARM_TYPE}) acr-registry\n      location: westeurope → northeurope  (forces replacement)\n      protected: pulumi up refuses to replace it`,
+    );
+    expect(text).toContain("\n~ update  azure-native:resources:ResourceGroup acr-rg\n      tags.env: dev → prod\n");
+    expect(text).toContain(
+      "\nOutputs:\n  + adminPassword: [secret]\n  ~ loginServer: acrone.azurecr.io → acrtwo.azurecr.io\n  - retired: true\n",
+    );
+    expect(text.endsWith("\n1 to add, 1 to change, 1 to replace, 1 to delete\n")).toBe(true);
+    expect(text).not.toContain("No changes.");
+  });
+
+  test("is plain JSON: written out and read back, it is the same", () => {
+    expect(JSON.parse(JSON.stringify(comparison))).toStrictEqual(comparison);
+  });
+});

@@ -1,0 +1,28 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { PlanDocument } from "../../tools/plan-compare";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+
+/** Replaces text that must be in the stack file: a test whose edit no longer applies fails, rather than comparing a plan with itself. */
+export function replaceIn(yaml: string, from: string, to: string): string {
+  if (!yaml.includes(from)) throw new Error(`the stack file has no ${JSON.stringify(from)}`);
+  return yaml.replace(from, to);
+}
+
+/**
+ * The JSON plan of one of the project's stacks, as `npm run plan -- --stack <stack> --format json`
+ * writes it (in its own process, as a user runs it), its stack file first edited by `edit`.
+ */
+export function planDocument(stack: "dev" | "prod", edit: (yaml: string) => string = (yaml) => yaml): PlanDocument {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-plan-document-"));
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  fs.writeFileSync(file, edit(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")));
+  const args = [path.join(ROOT, "tools", "run.js"), "plan", "--stack", stack, "--config", file, "--format", "json"];
+  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+  // 2 is a plan with a mandatory violation: still a plan.
+  if (result.status !== 0 && result.status !== 2) throw new Error(`the ${stack} plan failed (${result.status}): ${result.stderr}`);
+  return JSON.parse(result.stdout) as PlanDocument;
+}
