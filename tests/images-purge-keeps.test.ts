@@ -66,6 +66,9 @@ beforeAll(async () => {
   await push("locked/app", "scratch", "scratchNow", 1);
   proxy.lock("locked/app", image.lockedUntagged.digest, { writeEnabled: false });
   await push("locked/app", "pr-2", "free", 90);
+  // A tag locked by itself (az acr repository update --image locked/app:pr-3 --delete-enabled false).
+  await push("locked/app", "pr-3", "lockedByTag", 90);
+  proxy.lockTag("locked/app", "pr-3", image.lockedByTag.digest, { deleteEnabled: false });
 
   // gone/app is in the catalog, but its tags answer 404.
   await push("gone/app", "pr-1", "gone", 90);
@@ -99,12 +102,14 @@ test("locked manifests are skipped and reported, never attempted; what may go go
   const run = await runCli(["purge", "--filter", "locked/app:pr-.*", "--ago", "30d", "--untagged", "--yes"], { env });
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^ {2}skip {4}pr-1 +it is locked against deletion \(deleteEnabled false\)$/m);
+  expect(run.stdout).toMatch(/^ {2}skip {4}pr-3 +the tag is locked against deletion \(deleteEnabled false\)$/m);
   expect(run.stdout).toContain(
     `skip    <untagged>  ${image.lockedUntagged.digest}  it is locked (writeEnabled false), which acr purge leaves alone`,
   );
   const sent = proxy.deletes().slice(before);
   expect(sent).toEqual([`locked/app@${image.free.digest}`]);
   expect(await exists("locked/app", image.lockedTag.digest)).toBe(true);
+  expect(await exists("locked/app", image.lockedByTag.digest)).toBe(true);
   expect(await exists("locked/app", image.free.digest)).toBe(false);
 });
 

@@ -22,6 +22,8 @@ export interface AcrProxy {
   pagesServed(): number;
   /** Locks a manifest as `az acr repository update --delete-enabled/--write-enabled false` does: listed so, and DELETE refused. */
   lock(repository: string, digest: string, attributes: { deleteEnabled?: boolean; writeEnabled?: boolean }): void;
+  /** Locks a tag as `az acr repository update --image <repository>:<tag> --delete-enabled false` does: listed so in `_tags`, and a DELETE of its manifest refused. */
+  lockTag(repository: string, tag: string, digest: string, attributes: { deleteEnabled?: boolean; writeEnabled?: boolean }): void;
   /** Makes a repository answer 404 for its tags while the catalog still lists it, as one deleted meanwhile does. */
   vanish(repository: string): void;
   /** Every DELETE the tool sent, as `<repository>@<digest>`. */
@@ -40,6 +42,11 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
   const tracked = new Map<string, Map<string, Date>>();
   const firstSeen = new Map<string, Date>();
   const locks = new Map<string, { deleteEnabled: boolean; writeEnabled: boolean }>();
+  const tagLocks = new Map<string, { deleteEnabled: boolean; writeEnabled: boolean }>();
+  /** The manifest each locked tag pointed at when locked. */
+  const tagDigests = new Map<string, string>();
+  const isLocked = (lock: { deleteEnabled: boolean; writeEnabled: boolean } | undefined) =>
+    lock !== undefined && (!lock.deleteEnabled || !lock.writeEnabled);
   const vanished = new Set<string>();
   const deletes: string[] = [];
   let pages = 0;
@@ -129,6 +136,39 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
     );
   };
 
+  /** ACR's `GET /acr/v1/<repository>/_tags`, one page: each tag with its digest and lock attributes. */
+  const listTags = async (request: IncomingMessage, response: ServerResponse, repository: string): Promise<void> => {
+    const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
+    if (request.headers.authorization) headers.authorization = request.headers.authorization;
+    const tagList = await fetch(new URL(`/v2/${repository}/tags/list`, upstream), { headers });
+    if (!tagList.ok) {
+      const challenge = tagList.headers.get("www-authenticate");
+      response.writeHead(tagList.status, { "content-type": "application/json", ...(challenge ? { "www-authenticate": challenge } : {}) });
+      response.end(await tagList.text());
+      return;
+    }
+    const tags = ((await tagList.json()) as { tags: string[] | null }).tags ?? [];
+    const entries = [];
+    for (const tag of tags) {
+      const answer = await fetch(new URL(`/v2/${repository}/manifests/${tag}`, upstream), { method: "HEAD", headers });
+      const digest = answer.headers.get("docker-content-digest");
+      if (!answer.ok || !digest) continue;
+      entries.push({
+        name: tag,
+        digest,
+        changeableAttributes: {
+          deleteEnabled: true,
+          writeEnabled: true,
+          readEnabled: true,
+          listEnabled: true,
+          ...tagLocks.get(`${repository}:${tag}`),
+        },
+      });
+    }
+    response.writeHead(200, { "content-type": "application/json; charset=utf-8" });
+    response.end(JSON.stringify({ registry: "proxy", imageName: repository, tags: entries }));
+  };
+
   const pass = (request: IncomingMessage, response: ServerResponse): void => {
     // The Host header stays the proxy's: the registry builds upload Locations from it, so they come back here.
     const forwarded = httpRequest(
@@ -153,8 +193,10 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
     if (manifest && request.method === "DELETE") {
       const key = `${manifest[1]}@${manifest[2]}`;
       deletes.push(key);
-      const lock = locks.get(key);
-      if (lock && (lock.deleteEnabled === false || lock.writeEnabled === false)) {
+      const taggedLocked = [...tagLocks.entries()].some(
+        ([tag, lock]) => tag.startsWith(`${manifest[1]}:`) && isLocked(lock) && tagDigests.get(tag) === manifest[2],
+      );
+      if (isLocked(locks.get(key)) || taggedLocked) {
         // ACR refuses to delete a locked manifest.
         response.writeHead(405, { "content-type": "application/json" });
         response.end(
@@ -168,6 +210,14 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
     if (tagList && vanished.has(tagList[1])) {
       response.writeHead(404, { "content-type": "application/json" });
       response.end(JSON.stringify({ errors: [{ code: "NAME_UNKNOWN", message: "repository name not known to registry" }] }));
+      return;
+    }
+    const acrTags = /^\/acr\/v1\/(.+)\/_tags$/.exec(path);
+    if (acrTags && request.method === "GET") {
+      listTags(request, response, decodeURIComponent(acrTags[1])).catch((error: unknown) => {
+        response.writeHead(500, { "content-type": "text/plain" });
+        response.end(String(error));
+      });
       return;
     }
     if (acr && request.method === "GET") {
@@ -190,6 +240,13 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
     pagesServed: () => pages,
     lock: (repository, digest, attributes) => {
       locks.set(`${repository}@${digest}`, {
+        deleteEnabled: attributes.deleteEnabled ?? true,
+        writeEnabled: attributes.writeEnabled ?? true,
+      });
+    },
+    lockTag: (repository, tag, digest, attributes) => {
+      tagDigests.set(`${repository}:${tag}`, digest);
+      tagLocks.set(`${repository}:${tag}`, {
         deleteEnabled: attributes.deleteEnabled ?? true,
         writeEnabled: attributes.writeEnabled ?? true,
       });

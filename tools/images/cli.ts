@@ -439,9 +439,19 @@ async function purgeCommand(args: string[], io: CliIo): Promise<number> {
     }
     const listing = acrListing ? await client.listAcrManifests(repository) : "unsupported";
     if (listing === "unsupported") acrListing = false;
+    // acr purge leaves a tag alone when the tag or its manifest is locked (acr-cli getTagsToDelete).
+    const tagListing = listing === "unsupported" ? "unsupported" : await client.listAcrTags(repository);
     const locks = new Map(listing === "unsupported" ? [] : listing.map((manifest) => [manifest.digest, lockReason(manifest)]));
+    const tagLocks = new Map(
+      tagListing === "unsupported"
+        ? []
+        : tagListing.map((tag) => [tag.name, lockReason(tag)?.replace("it is locked", "the tag is locked")]),
+    );
     const described = await client.describeTags(repository, tagNames, matches);
-    const tags = described.map((image) => ({ ...image, ...(locks.get(image.digest) ? { locked: locks.get(image.digest) } : {}) }));
+    const tags = described.map((image) => {
+      const locked = tagLocks.get(image.tag) ?? locks.get(image.digest);
+      return { ...image, ...(locked ? { locked } : {}) };
+    });
     const plan = planPurge(tags, { matches, cutoff, keep });
     const untagged =
       values.untagged !== true || listing === "unsupported"

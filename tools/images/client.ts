@@ -130,6 +130,15 @@ export interface AcrManifest {
   writeEnabled: boolean;
 }
 
+/** A tag as ACR's own API lists it (`GET /acr/v1/<repository>/_tags`). */
+export interface AcrTag {
+  name: string;
+  digest: string;
+  /** False when the tag is locked against deletion or changes (`changeableAttributes`). */
+  deleteEnabled: boolean;
+  writeEnabled: boolean;
+}
+
 type AuthScheme = { kind: "none" } | { kind: "basic" } | { kind: "bearer"; realm: URL; service?: string };
 
 interface Challenge {
@@ -202,6 +211,25 @@ export class RegistryClient {
     try {
       return await this.collectPages(first, repositoryScope(repository, "metadata_read"), readAcrManifests, {
         action: `list the manifests of ${repository}`,
+        notFound: `repository ${repository} not found`,
+        missingApi: true,
+      });
+    } catch (error) {
+      if (error instanceof RegistryError && error.kind === "unsupported" && error.status === 404) return "unsupported";
+      throw error;
+    }
+  }
+
+  /**
+   * A repository's tags as ACR's own API lists them (`GET /acr/v1/<repository>/_tags`), with the
+   * lock attributes of each tag, which `acr purge` checks before it deletes one; "unsupported" on
+   * a registry without ACR's API.
+   */
+  async listAcrTags(repository: string): Promise<AcrTag[] | "unsupported"> {
+    const first = `/acr/v1/${encodeURIComponent(repository)}/_tags?n=${this.pageSize}`;
+    try {
+      return await this.collectPages(first, repositoryScope(repository, "metadata_read"), readAcrTags, {
+        action: `list the tags of ${repository}`,
         notFound: `repository ${repository} not found`,
         missingApi: true,
       });
@@ -615,6 +643,27 @@ function readAcrManifests(page: unknown): AcrManifest[] | undefined {
     });
   }
   return manifests;
+}
+
+/** Reads a page of `GET /acr/v1/<repository>/_tags`; undefined when malformed. */
+function readAcrTags(page: unknown): AcrTag[] | undefined {
+  const entries = field(page, "tags");
+  if (entries === null || entries === undefined) return [];
+  if (!Array.isArray(entries)) return undefined;
+  const tags: AcrTag[] = [];
+  for (const entry of entries) {
+    const name = field(entry, "name");
+    const digest = field(entry, "digest");
+    if (typeof name !== "string" || typeof digest !== "string") return undefined;
+    const attributes = field(entry, "changeableAttributes");
+    tags.push({
+      name,
+      digest,
+      deleteEnabled: field(attributes, "deleteEnabled") !== false,
+      writeEnabled: field(attributes, "writeEnabled") !== false,
+    });
+  }
+  return tags;
 }
 
 /** Shows a reference as users write it: `repo:tag` or `repo@digest`. */
