@@ -44,20 +44,66 @@ describe("--out", () => {
   });
 });
 
+describe("--compare", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-plan-compare-"));
+  const base = path.join(dir, "base.json");
+  plan("--stack", "prod", "--format", "json", "--out", base);
+  const changed = path.join(dir, "Pulumi.prod.yaml");
+  fs.writeFileSync(
+    changed,
+    fs
+      .readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
+      .replace("acr-infra:retentionDays: 30", "acr-infra:retentionDays: 14")
+      .replace(/ {2}acr-infra:replicas:\n {4}- location: northeurope\n/, ""),
+  );
+
+  test("text: what would be deleted and updated, input by input, the new advisories and the change in cost", () => {
+    const result = plan("--stack", "prod", "--config", changed, "--compare", base);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain("- delete  azure-native:containerregistry:Replication acr-replica-northeurope");
+    expect(result.stdout).toContain("      properties.policies.retentionPolicy.days: 30 → 14");
+    expect(result.stdout).toMatch(/Estimated cost: \$[\d.]+\/month → \$[\d.]+\/month \(-\$[\d.]+\/month\)/);
+    expect(result.stdout).toContain("0 to add, 1 to change, 0 to replace, 1 to delete");
+  });
+
+  test("json: the same as data; the same plan twice has no changes", () => {
+    const same = JSON.parse(plan("--stack", "prod", "--format", "json", "--compare", base).stdout);
+    expect(same.summary).toEqual({ add: 0, update: 0, replace: 0, delete: 0 });
+    const changes = JSON.parse(plan("--stack", "prod", "--config", changed, "--format", "json", "--compare", base).stdout);
+    expect(changes.summary).toEqual({ add: 0, update: 1, replace: 0, delete: 1 });
+  });
+
+  test("a file that is not a plan is refused, and mermaid has no comparison", () => {
+    expect(plan("--compare", changed).stderr).toContain("error: --compare:");
+    expect(plan("--compare", base, "--format", "mermaid").stderr).toContain("error: --compare: shows a comparison as text or json");
+  });
+});
+
 describe("JSON contract", () => {
   const dev = plan("--format", "json");
   const document = JSON.parse(dev.stdout);
 
   test("exit 0 and the documented top-level keys", () => {
     expect(dev.status).toBe(0);
-    expect(Object.keys(document)).toEqual(["project", "stack", "resources", "outputs", "policyViolations"]);
+    expect(Object.keys(document)).toEqual(["project", "stack", "resources", "outputs", "policyViolations", "cost"]);
+    expect(document.cost).toMatchObject({ currency: "USD", label: "estimate", monthly: expect.any(Number) });
     expect(document.project).toBe("acr-infra");
     expect(document.stack).toBe("dev");
   });
 
   test("each resource has urn, type, name, parent, custom, protect, dependsOn and inputs", () => {
     for (const resource of document.resources) {
-      expect(Object.keys(resource)).toEqual(["urn", "type", "name", "parent", "custom", "protect", "dependsOn", "inputs"]);
+      expect(Object.keys(resource)).toEqual([
+        "urn",
+        "type",
+        "name",
+        "parent",
+        "custom",
+        "protect",
+        "dependsOn",
+        "inputs",
+        "replaceOnChanges",
+      ]);
       expect(resource.parent === null || typeof resource.parent === "string").toBe(true);
       for (const urn of resource.dependsOn) expect(document.resources.map((r: { urn: string }) => r.urn)).toContain(urn);
     }

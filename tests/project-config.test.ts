@@ -53,6 +53,15 @@ describe("CI and previews, as the CI template documents them", () => {
     expect(workflow.jobs["deploy-dev"].if).toBe("github.event_name != 'pull_request'");
   });
 
+  test("a pull request's job summary gets each stack's changes against the base branch, planned offline", () => {
+    const step = workflow.jobs.plan.steps.find((s) => (s as { name?: string }).name === "Changes from the base branch") as
+      { run?: string } | undefined;
+    expect(step?.run).toContain('for stack in "$DEV_STACK" "$PROD_STACK"');
+    expect(step?.run).toContain('--format json --out "$RUNNER_TEMP/base-$name.json"');
+    expect(step?.run).toContain('--compare "$RUNNER_TEMP/base-$name.json"');
+    expect(step?.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+  });
+
   test("the id-based GitHub subject the CI template shows is the one the setting makes", () => {
     const readme = fs.readFileSync(path.join(ROOT, "ci-templates", "README.md"), "utf8");
     const block = /```yaml\n(acr-infra:servicePrincipal:\n[^`]*?repository: example-org@[^`]*?)# subject: (\S+)\n```/.exec(readme);

@@ -3,12 +3,17 @@ import { load } from "js-yaml";
 import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
 import type { PlannedResource } from "../testing/harness";
 import type { Plan } from "./plan";
+import type { PlanDocument } from "./plan-compare";
+import { estimateCost, renderCostText } from "./plan-cost";
 import { manualSteps } from "./plan-steps";
 
-/** The JSON contract: project, stack, resources, outputs, policyViolations. */
-export function renderJson(plan: Plan): string {
+/**
+ * The JSON contract: project, stack, resources (with the input paths whose change replaces each),
+ * outputs, policyViolations and the cost estimate. A saved one is what `--compare` reads.
+ */
+export function planDocument(plan: Plan): PlanDocument {
   const { run, violations } = plan;
-  const document = {
+  return {
     project: run.project,
     stack: run.stack,
     resources: run.resources.map((r) => ({
@@ -20,11 +25,16 @@ export function renderJson(plan: Plan): string {
       protect: r.protect,
       dependsOn: r.dependsOn,
       inputs: r.inputs,
+      replaceOnChanges: r.replaceOnChanges,
     })),
     outputs: run.outputs,
     policyViolations: violations.map((v) => ({ policy: v.policy, enforcement: v.enforcement, urn: v.urn, message: v.message })),
+    cost: estimateCost(run.resources),
   };
-  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export function renderJson(plan: Plan): string {
+  return `${JSON.stringify(planDocument(plan), null, 2)}\n`;
 }
 
 /** The commands of a base64 ACR Task definition (`acr purge ...`), so the plan shows what a task runs. */
@@ -124,6 +134,9 @@ export function renderText(plan: Plan, cwd: string): string {
   );
   const nameOf = (urn: string) => urn.split("::").pop();
   for (const v of violations) lines.push(`  ${v.enforcement.padEnd(9)} ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
+
+  lines.push("");
+  lines.push(...renderCostText(estimateCost(run.resources)));
 
   const steps = manualSteps(run.resources, plan.config);
   lines.push("");

@@ -17,7 +17,8 @@ import { PolicyViolation } from "../policy/evaluate";
 import { ProgramRun, requireProgram } from "../testing/harness";
 import { planProgram } from "../testing/plan";
 import { readStackFile } from "../testing/stack-config";
-import { renderJson, renderMermaid, renderText } from "./plan-render";
+import { comparePlans, renderComparisonText, type PlanDocument } from "./plan-compare";
+import { planDocument, renderJson, renderMermaid, renderText } from "./plan-render";
 
 const FORMATS = ["text", "json", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
@@ -29,6 +30,8 @@ const USAGE = `usage: npm run plan -- [--stack <name>] [--config <stack yaml>] [
   --program  the Pulumi TypeScript program to plan (default: index.ts in the current folder)
   --format   text (default), json or mermaid
   --out      write the plan to this file instead of stdout (npm prints its own lines on stdout)
+  --compare  an earlier JSON plan (such as the base branch's): show what would be added, deleted,
+             replaced or updated, input by input, and the change in cost, instead of the whole plan
 `;
 
 export interface Plan {
@@ -50,6 +53,8 @@ interface PlanRequest {
   format: Format;
   /** Where to write the plan; stdout when absent. */
   out?: string;
+  /** An earlier JSON plan to compare with. */
+  compare?: PlanDocument;
 }
 
 function parseRequest(argv: string[]): PlanRequest | "help" {
@@ -63,6 +68,7 @@ function parseRequest(argv: string[]): PlanRequest | "help" {
         program: { type: "string" },
         format: { type: "string" },
         out: { type: "string" },
+        compare: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -100,7 +106,26 @@ function parseRequest(argv: string[]): PlanRequest | "help" {
   if (out !== undefined && (!fs.existsSync(path.dirname(out)) || (fs.existsSync(out) && fs.statSync(out).isDirectory()))) {
     throw new ValidationError("--out", `${JSON.stringify(values.out)} is not allowed: give a file in a folder that exists`);
   }
-  return { stack, configFile, programFile, projectDir, format, out };
+  const compare = values.compare === undefined ? undefined : readPlanDocument(values.compare);
+  if (compare !== undefined && format === "mermaid") {
+    throw new ValidationError("--compare", "shows a comparison as text or json, not mermaid");
+  }
+  return { stack, configFile, programFile, projectDir, format, out, compare };
+}
+
+/** An earlier plan written with `--format json`, checked enough to compare with. */
+function readPlanDocument(file: string): PlanDocument {
+  let document: unknown;
+  try {
+    document = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new ValidationError("--compare", `${JSON.stringify(file)} cannot be read as JSON: ${(error as Error).message.split("\n")[0]}`);
+  }
+  const record = document as Partial<PlanDocument> | null;
+  if (record === null || typeof record !== "object" || !Array.isArray(record.resources) || typeof record.stack !== "string") {
+    throw new ValidationError("--compare", `${JSON.stringify(file)} is not a plan: write one with --format json`);
+  }
+  return { outputs: {}, policyViolations: [], ...record } as PlanDocument;
 }
 
 /** The folder of the nearest Pulumi.yaml at or above `dir`; the program's own folder when there is none. */
@@ -173,7 +198,12 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     }
     const plan = await makePlan(request);
     const render = { text: renderText, json: renderJson, mermaid: renderMermaid }[request.format];
-    const rendered = render(plan, process.cwd());
+    const comparison = request.compare && comparePlans(request.compare, planDocument(plan));
+    const rendered = comparison
+      ? request.format === "json"
+        ? `${JSON.stringify(comparison, null, 2)}\n`
+        : renderComparisonText(comparison)
+      : render(plan, process.cwd());
     if (request.out) {
       fs.writeFileSync(request.out, rendered);
       io.stderr(`Wrote the ${request.format} plan of ${plan.run.stack} to ${path.relative(process.cwd(), request.out) || request.out}\n`);
