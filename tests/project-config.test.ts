@@ -82,3 +82,21 @@ test("the README says what a delete lock blocks: children, role assignments and 
   expect(lockSection).toMatch(/diagnostic setting/);
   expect(lockSection).toMatch(/replicas, webhooks, purge tasks, scope maps, tokens/);
 });
+
+test("every documented command whose JSON or Mermaid is piped or redirected keeps npm's own lines out of it", () => {
+  const files = [
+    "README.md",
+    "ci-templates/README.md",
+    "ci-templates/github-actions/acr-infra.yml",
+    ...fs.readdirSync(path.join(ROOT, "docs")).map((f) => `docs/${f}`),
+  ];
+  const offending = files.flatMap((file) =>
+    fs
+      .readFileSync(path.join(ROOT, file), "utf8")
+      .split("\n")
+      // An `npm run` without --silent whose own arguments ask for JSON or Mermaid, then piped or redirected.
+      .filter((line) => /npm run (?!--silent)\S+ --[^|>]*(--json|--format (json|mermaid))[^|>]*(\||\s>\s)/.test(line))
+      .map((line) => `${file}: ${line.trim()}`),
+  );
+  expect(offending).toEqual([]);
+});
