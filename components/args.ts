@@ -20,7 +20,7 @@ import {
 } from "./azure-facts";
 import { PurgeRule, parseDuration, parseFilter, purgeCommand, validateCron } from "./purge-rules";
 import { AZURE_REGIONS, AZURE_REGIONS_AS_OF, isAzureRegion } from "./azure-regions";
-import { Problems, ValidationError, closest, oneOfText, read, show } from "./validation";
+import { Problems, ValidationError, closest, oneOfText, read, readFields, show } from "./validation";
 
 /** Which GitHub Actions runs may sign in as the CI identity (one of branch, environment, tag, pullRequest). */
 export interface GitHubSubjectArgs {
@@ -412,8 +412,9 @@ export function resolveArgs(input: unknown): ResolvedArgs {
     scopeMaps: each("scopeMaps", args.scopeMaps, resolveScopeMap),
     pullIdentity: take(() => read.boolean("pullIdentity", args.pullIdentity, DEFAULTS.pullIdentity), false),
   };
-  // Rules across settings judge the values read; with a setting already wrong they would only add noise.
-  if (!problems.any) checkCombinations(resolved, problems);
+  // Rules across settings judge the values read: each runs unless a setting it reads is already wrong
+  // (its value then is a stand-in, and the rule would only add noise).
+  checkCombinations(resolved, problems, problems.failedSettings());
   problems.throwIfAny();
   return resolved;
 }
@@ -429,44 +430,46 @@ function requireUnique(setting: string, values: readonly string[], what: string)
 }
 
 /** Rules that span settings: SKU gates, unique names, and features Azure will not combine. */
-function checkCombinations(args: ResolvedArgs, problems: Problems): void {
-  const check = (rule: () => void) => problems.attempt(rule, undefined);
-  check(() =>
+function checkCombinations(args: ResolvedArgs, problems: Problems, failed: ReadonlySet<string>): void {
+  const check = (reads: readonly string[], rule: () => void) => {
+    if (!reads.some((setting) => failed.has(setting))) problems.attempt(rule, undefined);
+  };
+  check(["webhooks"], () =>
     requireUnique(
       "webhooks",
       args.webhooks.map((w) => w.name),
       "webhook name",
     ),
   );
-  check(() =>
+  check(["scopeMaps"], () =>
     requireUnique(
       "scopeMaps",
       args.scopeMaps.map((m) => m.name),
       "scope map name",
     ),
   );
-  check(() =>
+  check(["scopeMaps"], () =>
     requireUnique(
       "scopeMaps",
       args.scopeMaps.flatMap((m) => m.tokens.map((t) => t.name)),
       "token name, across all scope maps,",
     ),
   );
-  check(() =>
+  check(["privateEndpoints"], () =>
     requireUnique(
       "privateEndpoints",
       args.privateEndpoints.map((e) => e.subnetId),
       "subnet (one endpoint per subnet)",
     ),
   );
-  check(() =>
+  check(["replicas"], () =>
     requireUnique(
       "replicas",
       args.replicas.map((r) => r.location),
       "replica region",
     ),
   );
-  check(() =>
+  check(["roleAssignments"], () =>
     requireUnique(
       "roleAssignments",
       args.roleAssignments.flatMap((g) => (typeof g.principalId === "string" ? [`${g.principalId} ${g.role}`] : [])),
@@ -476,11 +479,11 @@ function checkCombinations(args: ResolvedArgs, problems: Problems): void {
   if (args.sku !== "Premium") {
     for (const [setting, inUse] of PREMIUM_ONLY) {
       const value = (args as unknown as Record<string, unknown>)[setting];
-      if (inUse(args)) check(() => fail(setting, `${show(value)} needs sku Premium; sku is ${show(args.sku)}`));
+      if (inUse(args)) check(["sku", setting], () => fail(setting, `${show(value)} needs sku Premium; sku is ${show(args.sku)}`));
     }
   }
   if (args.publicNetworkAccess === "Disabled" && args.ipRules.length > 0) {
-    check(() =>
+    check(["publicNetworkAccess", "ipRules", "privateEndpoints"], () =>
       fail(
         "ipRules",
         `${show(args.ipRules)} is not allowed with publicNetworkAccess: Disabled: IP rules filter public access, which is off`,
@@ -488,15 +491,17 @@ function checkCombinations(args: ResolvedArgs, problems: Problems): void {
     );
   }
   if (!args.exportEnabled && args.publicNetworkAccess !== "Disabled") {
-    check(() =>
+    check(["exportEnabled", "publicNetworkAccess", "privateEndpoints", "ipRules"], () =>
       fail("exportEnabled", "false needs publicNetworkAccess: Disabled: Azure only disables exports on a registry without public access"),
     );
   }
   if (args.softDeleteDays && args.retentionDays !== undefined) {
-    check(() => fail("softDeleteDays", `${args.softDeleteDays} is not allowed together with retentionDays: Azure takes one of the two`));
+    check(["softDeleteDays", "retentionDays"], () =>
+      fail("softDeleteDays", `${args.softDeleteDays} is not allowed together with retentionDays: Azure takes one of the two`),
+    );
   }
   if (args.softDeleteDays && args.replicas.length > 0) {
-    check(() =>
+    check(["softDeleteDays", "replicas"], () =>
       fail(
         "softDeleteDays",
         `${args.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`,
@@ -602,26 +607,37 @@ function resolveIdentity(value: unknown, encryption: EncryptionArgs | undefined)
 
 function resolveWebhook(value: unknown, index: number): ResolvedArgs["webhooks"][number] {
   const setting = `webhooks[${index}]`;
-  const entry = read.object(setting, value, ["name", "serviceUri", "actions", "scope", "enabled"]);
-  const name = read.optionalString(`${setting}.name`, entry.name, WEBHOOK_NAME.pattern, WEBHOOK_NAME.rule);
-  if (!name) throw new ValidationError(`${setting}.name`, `is missing: use ${WEBHOOK_NAME.rule}`);
-  const serviceUri = entry.serviceUri;
-  if (typeof serviceUri !== "string" || !/^https:\/\/[^\s/]+/i.test(serviceUri)) {
-    // The URI may carry a token: name the setting, never echo the value.
-    throw new ValidationError(
-      `${setting}.serviceUri`,
-      "is not allowed: use an https:// URI (webhook payloads must not travel in clear text)",
+  return readFields(setting, value, ["name", "serviceUri", "actions", "scope", "enabled"], (entry, take) => {
+    const name = take(() => read.requiredString(`${setting}.name`, entry.name, WEBHOOK_NAME.pattern, WEBHOOK_NAME.rule), "");
+    const serviceUri = take(() => {
+      const uri = entry.serviceUri;
+      // The URI may carry a token: name the setting, never echo the value.
+      if (typeof uri !== "string" || !/^https:\/\/[^\s/]+/i.test(uri)) {
+        throw new ValidationError(
+          `${setting}.serviceUri`,
+          "is not allowed: use an https:// URI (webhook payloads must not travel in clear text)",
+        );
+      }
+      return uri;
+    }, "");
+    const actions = take(() => {
+      const listed = read
+        .array(`${setting}.actions`, entry.actions)
+        .map((action, i) => read.oneOf(`${setting}.actions[${i}]`, action, WEBHOOK_ACTIONS, "push"));
+      if (listed.length === 0)
+        throw new ValidationError(`${setting}.actions`, `is empty: use one or more of ${oneOfText(WEBHOOK_ACTIONS)}`);
+      return listed;
+    }, []);
+    const scope = take(
+      () =>
+        entry.scope === undefined
+          ? undefined
+          : read.optionalString(`${setting}.scope`, entry.scope, /^[^\s]{1,256}$/, "a repository[:tag] pattern such as app:*"),
+      undefined,
     );
-  }
-  const actions = read
-    .array(`${setting}.actions`, entry.actions)
-    .map((action, i) => read.oneOf(`${setting}.actions[${i}]`, action, WEBHOOK_ACTIONS, "push"));
-  if (actions.length === 0) throw new ValidationError(`${setting}.actions`, `is empty: use one or more of ${oneOfText(WEBHOOK_ACTIONS)}`);
-  const scope =
-    entry.scope === undefined
-      ? undefined
-      : read.optionalString(`${setting}.scope`, entry.scope, /^[^\s]{1,256}$/, "a repository[:tag] pattern such as app:*");
-  return { name, serviceUri, actions, enabled: read.boolean(`${setting}.enabled`, entry.enabled, true), ...(scope ? { scope } : {}) };
+    const enabled = take(() => read.boolean(`${setting}.enabled`, entry.enabled, true), true);
+    return { name, serviceUri, actions, enabled, ...(scope ? { scope } : {}) };
+  });
 }
 
 function resolveScopeMap(value: unknown, index: number): ResolvedArgs["scopeMaps"][number] {
@@ -653,29 +669,49 @@ function resolveScopeMap(value: unknown, index: number): ResolvedArgs["scopeMaps
 function resolveServicePrincipal(value: unknown): ResolvedArgs["servicePrincipal"] {
   const setting = "servicePrincipal";
   const defaults = DEFAULTS.servicePrincipal;
-  const sp = read.object(setting, value, [...Object.keys(defaults), "github"]);
-  const resolved = {
-    enabled: read.boolean(`${setting}.enabled`, sp.enabled, defaults.enabled),
-    role: read.oneOf(`${setting}.role`, sp.role, SERVICE_PRINCIPAL_ROLES, defaults.role),
-    credential: read.oneOf(`${setting}.credential`, sp.credential, ["password", "federated"] as const, defaults.credential),
-    passwordLifetimeDays: read.integer(`${setting}.passwordLifetimeDays`, sp.passwordLifetimeDays, 1, 730, defaults.passwordLifetimeDays),
-    rotationDays: read.integer(`${setting}.rotationDays`, sp.rotationDays, 1, 365, defaults.rotationDays),
-    allowPrivilegedRole: read.boolean(`${setting}.allowPrivilegedRole`, sp.allowPrivilegedRole, defaults.allowPrivilegedRole),
-  };
-  if (!resolved.enabled) return resolved;
-  requireOptInForPrivilegedRole(setting, resolved.role, resolved.allowPrivilegedRole);
-  // Each secret is replaced two periods after its own period starts: it must still be valid then.
-  if (resolved.credential === "password" && 2 * resolved.rotationDays >= resolved.passwordLifetimeDays) {
-    throw new ValidationError(
-      `${setting}.rotationDays`,
-      `${resolved.rotationDays} is not allowed: use less than half of servicePrincipal.passwordLifetimeDays (${resolved.passwordLifetimeDays}), so each of the two secrets is replaced before it expires`,
-    );
-  }
-  if (resolved.credential === "password") {
-    if (sp.github !== undefined) throw new ValidationError(`${setting}.github`, "is only used with servicePrincipal.credential: federated");
-    return resolved;
-  }
-  return { ...resolved, github: resolveGitHubSubject(sp.github) };
+  return readFields(setting, value, [...Object.keys(defaults), "github"], (sp, take) => {
+    const resolved = {
+      enabled: take(() => read.boolean(`${setting}.enabled`, sp.enabled, defaults.enabled), defaults.enabled),
+      role: take(() => read.oneOf(`${setting}.role`, sp.role, SERVICE_PRINCIPAL_ROLES, defaults.role), defaults.role),
+      credential: take(
+        () => read.oneOf(`${setting}.credential`, sp.credential, ["password", "federated"] as const, defaults.credential),
+        defaults.credential,
+      ),
+      passwordLifetimeDays: take(
+        () => read.integer(`${setting}.passwordLifetimeDays`, sp.passwordLifetimeDays, 1, 730, defaults.passwordLifetimeDays),
+        defaults.passwordLifetimeDays,
+      ),
+      rotationDays: take(
+        () => read.integer(`${setting}.rotationDays`, sp.rotationDays, 1, 365, defaults.rotationDays),
+        defaults.rotationDays,
+      ),
+      allowPrivilegedRole: take(
+        () => read.boolean(`${setting}.allowPrivilegedRole`, sp.allowPrivilegedRole, defaults.allowPrivilegedRole),
+        defaults.allowPrivilegedRole,
+      ),
+    };
+    if (!resolved.enabled) return resolved;
+    take(() => requireOptInForPrivilegedRole(setting, resolved.role, resolved.allowPrivilegedRole), undefined);
+    // Each secret is replaced two periods after its own period starts: it must still be valid then.
+    if (resolved.credential === "password" && 2 * resolved.rotationDays >= resolved.passwordLifetimeDays) {
+      take(() => {
+        throw new ValidationError(
+          `${setting}.rotationDays`,
+          `${resolved.rotationDays} is not allowed: use less than half of servicePrincipal.passwordLifetimeDays (${resolved.passwordLifetimeDays}), so each of the two secrets is replaced before it expires`,
+        );
+      }, undefined);
+    }
+    if (resolved.credential === "password") {
+      if (sp.github !== undefined) {
+        take(() => {
+          throw new ValidationError(`${setting}.github`, "is only used with servicePrincipal.credential: federated");
+        }, undefined);
+      }
+      return resolved;
+    }
+    const github = take(() => resolveGitHubSubject(sp.github), undefined);
+    return { ...resolved, ...(github ? { github } : {}) };
+  });
 }
 
 const GITHUB_SUBJECT_KINDS = ["branch", "environment", "tag", "pullRequest"] as const;
@@ -722,27 +758,35 @@ function resolveGitHubSubject(value: unknown): GitHubSubjectArgs {
 
 function resolveRoleAssignment(value: unknown, index: number): Required<RoleAssignmentArgs> {
   const setting = `roleAssignments[${index}]`;
-  const entry = read.object(setting, value, ["principalId", "principalType", "role", "allowPrivilegedRole"]);
-  const principalId = entry.principalId;
-  if (principalId === undefined)
-    throw new ValidationError(`${setting}.principalId`, "is missing: use the object id (a GUID) of the user, group or service principal");
-  if (!pulumi.Output.isInstance(principalId) && (typeof principalId !== "string" || !GUID.test(principalId))) {
-    throw new ValidationError(
-      `${setting}.principalId`,
-      `${show(principalId)} is not allowed: use an object id, a GUID such as 00000000-0000-0000-0000-000000000000`,
-    );
-  }
-  if (entry.principalType === undefined)
-    throw new ValidationError(`${setting}.principalType`, `is missing: use ${oneOfText(PRINCIPAL_TYPES)}`);
-  if (entry.role === undefined) throw new ValidationError(`${setting}.role`, `is missing: use ${oneOfText(ROLE_NAMES)}`);
-  const resolved = {
-    principalId: principalId as pulumi.Input<string>,
-    principalType: read.oneOf(`${setting}.principalType`, entry.principalType, PRINCIPAL_TYPES, "ServicePrincipal"),
-    role: read.oneOf(`${setting}.role`, entry.role, ROLE_NAMES, "AcrPull"),
-    allowPrivilegedRole: read.boolean(`${setting}.allowPrivilegedRole`, entry.allowPrivilegedRole, false),
-  };
-  requireOptInForPrivilegedRole(setting, resolved.role, resolved.allowPrivilegedRole);
-  return resolved;
+  return readFields(setting, value, ["principalId", "principalType", "role", "allowPrivilegedRole"], (entry, take) => {
+    const principalId = take(() => {
+      const id = entry.principalId;
+      if (id === undefined)
+        throw new ValidationError(
+          `${setting}.principalId`,
+          "is missing: use the object id (a GUID) of the user, group or service principal",
+        );
+      if (!pulumi.Output.isInstance(id) && (typeof id !== "string" || !GUID.test(id))) {
+        throw new ValidationError(
+          `${setting}.principalId`,
+          `${show(id)} is not allowed: use an object id, a GUID such as 00000000-0000-0000-0000-000000000000`,
+        );
+      }
+      return id as pulumi.Input<string>;
+    }, "");
+    const principalType = take(() => {
+      if (entry.principalType === undefined)
+        throw new ValidationError(`${setting}.principalType`, `is missing: use ${oneOfText(PRINCIPAL_TYPES)}`);
+      return read.oneOf(`${setting}.principalType`, entry.principalType, PRINCIPAL_TYPES, "ServicePrincipal");
+    }, "ServicePrincipal" as const);
+    const role = take(() => {
+      if (entry.role === undefined) throw new ValidationError(`${setting}.role`, `is missing: use ${oneOfText(ROLE_NAMES)}`);
+      return read.oneOf(`${setting}.role`, entry.role, ROLE_NAMES, "AcrPull");
+    }, "AcrPull");
+    const allowPrivilegedRole = take(() => read.boolean(`${setting}.allowPrivilegedRole`, entry.allowPrivilegedRole, false), false);
+    take(() => requireOptInForPrivilegedRole(setting, role, allowPrivilegedRole), undefined);
+    return { principalId, principalType, role, allowPrivilegedRole };
+  });
 }
 
 function requireOptInForPrivilegedRole(setting: string, role: RoleName, allowed: boolean): void {
@@ -756,34 +800,43 @@ function requireOptInForPrivilegedRole(setting: string, role: RoleName, allowed:
 
 function resolvePurgeRule(value: unknown, index: number): Required<PurgeRule> {
   const setting = `purge[${index}]`;
-  const rule = read.object(setting, value, ["schedule", "filter", "ago", "keep", "untagged"]);
-  for (const key of ["schedule", "filter", "ago"] as const) {
-    if (typeof rule[key] !== "string") {
-      throw new ValidationError(
-        `${setting}.${key}`,
-        `${rule[key] === undefined ? "is missing" : `${show(rule[key])} is not allowed`}: use a string`,
-      );
-    }
-  }
-  const schedule = rule.schedule as string;
-  const filter = rule.filter as string;
-  const ago = rule.ago as string;
-  checkWith(`${setting}.schedule`, () => validateCron(schedule));
-  checkWith(`${setting}.filter`, () => parseFilter(filter));
-  // The filter is one shell word inside single quotes in a task definition that ACR renders as a
-  // Go template first: no quote, no whitespace, no template braces.
-  if (/['\s]|\{\{/.test(filter)) {
-    throw new ValidationError(`${setting}.filter`, `${show(filter)} is not allowed: a filter cannot contain quotes, spaces or {{`);
-  }
-  checkWith(`${setting}.ago`, () => parseDuration(ago));
-  checkWith(`${setting}.filter`, () => purgeCommand({ schedule, filter, ago }));
-  return {
-    schedule,
-    filter,
-    ago,
-    keep: read.integer(`${setting}.keep`, rule.keep, 0, 10000, 0),
-    untagged: read.boolean(`${setting}.untagged`, rule.untagged, false),
-  };
+  return readFields(setting, value, ["schedule", "filter", "ago", "keep", "untagged"], (rule, take) => {
+    const text = (key: "schedule" | "filter" | "ago") =>
+      take(() => {
+        if (typeof rule[key] !== "string") {
+          throw new ValidationError(
+            `${setting}.${key}`,
+            `${rule[key] === undefined ? "is missing" : `${show(rule[key])} is not allowed`}: use a string`,
+          );
+        }
+        return rule[key];
+      }, undefined);
+    const schedule = text("schedule");
+    const filter = text("filter");
+    const ago = text("ago");
+    if (schedule !== undefined) take(() => checkWith(`${setting}.schedule`, () => validateCron(schedule)), undefined);
+    const filterRead =
+      filter !== undefined &&
+      take(() => {
+        checkWith(`${setting}.filter`, () => parseFilter(filter));
+        // The filter is one shell word inside single quotes in a task definition that ACR renders as a
+        // Go template first: no quote, no whitespace, no template braces.
+        if (/['\s]|\{\{/.test(filter)) {
+          throw new ValidationError(`${setting}.filter`, `${show(filter)} is not allowed: a filter cannot contain quotes, spaces or {{`);
+        }
+        return true;
+      }, false);
+    const agoRead = ago !== undefined && take(() => (checkWith(`${setting}.ago`, () => parseDuration(ago)), true), false);
+    if (filterRead && agoRead)
+      take(() => checkWith(`${setting}.filter`, () => purgeCommand({ schedule: schedule ?? "", filter, ago })), undefined);
+    return {
+      schedule: schedule ?? "",
+      filter: filter ?? "",
+      ago: ago ?? "",
+      keep: take(() => read.integer(`${setting}.keep`, rule.keep, 0, 10000, 0), 0),
+      untagged: take(() => read.boolean(`${setting}.untagged`, rule.untagged, false), false),
+    };
+  });
 }
 
 /** Runs a parser that throws a plain Error and names the setting in what it throws. */

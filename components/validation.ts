@@ -65,10 +65,44 @@ export class Problems {
     return this.found.length > 0;
   }
 
+  /** The top-level settings with a problem (`purge` for `purge[0].ago`). */
+  failedSettings(): Set<string> {
+    return new Set(this.found.map((p) => p.setting.split(/[.[]/)[0]));
+  }
+
   /** Throws every problem found as one ValidationError; does nothing when there is none. */
   throwIfAny(): void {
     if (this.found.length > 0) throw new ValidationError([...this.found]);
   }
+}
+
+/** Checks of one object's fields, each run on its own: `take(check, fallback)` notes what `check` throws. */
+export type Take = <T>(check: () => T, fallback: T) => T;
+
+/**
+ * Reads an object whose every field is checked on its own, so one run names every mistake in it:
+ * unknown keys (with the closest known one), and each `take` that throws. `build` gets the known
+ * fields only; whatever was found is thrown together once it is done.
+ */
+export function readFields<T>(
+  setting: string,
+  value: unknown,
+  knownKeys: readonly string[],
+  build: (entry: Record<string, unknown>, take: Take) => T,
+): T {
+  const problems = new Problems();
+  const record = value === undefined ? {} : pickObject(setting, value);
+  problems.attempt(() => read.object(setting, record, knownKeys), {});
+  const entry = Object.fromEntries(Object.entries(record).filter(([key]) => knownKeys.includes(key)));
+  const result = build(entry, (check, fallback) => problems.attempt(check, fallback));
+  problems.throwIfAny();
+  return result;
+}
+
+/** The value when it is a plain object; a ValidationError naming the setting when not. */
+function pickObject(setting: string, value: unknown): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail(setting || "args", value, "use an object");
+  return value as Record<string, unknown>;
 }
 
 /** A value as users wrote it, quoted so that a string, a number and an object read differently. */

@@ -220,6 +220,7 @@ describe("exit status", () => {
       expect.stringMatching(/^error: azure-native:location: "westeurpe" is not an Azure region: did you mean westeurope/),
       'error: acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium',
       expect.stringMatching(/^error: acr-infra:purge\[0\]\.filter: "a:b:c" is not a filter/),
+      expect.stringMatching(/^error: acr-infra:purge\[0\]\.ago: "1h1d" is not an age acr purge reads as written/),
     ]);
     expect(result.stdout).toBe("");
   });

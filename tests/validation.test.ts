@@ -433,3 +433,43 @@ test("every problem at once, one a line, each naming its setting; the rules acro
   expect(error?.message.split("\n")).toHaveLength(5);
   expect(error?.message.split("\n")[0]).toBe("skuu: is not a setting: did you mean sku?");
 });
+
+test("every problem inside one setting too: each field of a service principal, a purge rule, a webhook, a role assignment", () => {
+  let error: ValidationError | undefined;
+  try {
+    resolveArgs({
+      servicePrincipal: { rol: "x", role: "Owner", rotationDays: 9999 },
+      purge: [{ schedule: "99 * * * *", filter: "a:b:c", ago: "1h1d" }],
+      webhooks: [{ name: "x", serviceUri: "http://hook", actions: [] }],
+      roleAssignments: [{ principalId: "nope", principalType: "Robot", role: "Boss" }],
+    });
+  } catch (caught) {
+    error = caught as ValidationError;
+  }
+  expect(error?.problems.map((p) => p.setting)).toEqual([
+    "servicePrincipal.rol",
+    "servicePrincipal.rotationDays",
+    "servicePrincipal.role",
+    "roleAssignments[0].principalId",
+    "roleAssignments[0].principalType",
+    "roleAssignments[0].role",
+    "purge[0].schedule",
+    "purge[0].filter",
+    "purge[0].ago",
+    "webhooks[0].name",
+    "webhooks[0].serviceUri",
+    "webhooks[0].actions",
+  ]);
+});
+
+test("a rule across settings still speaks when only a setting it does not read is wrong", () => {
+  let error: ValidationError | undefined;
+  try {
+    resolveArgs({ sku: "Basic", replicas: [{ location: "northeurope" }], ipRules: ["203.0.113.7"], adminUserEnabled: "yes" });
+  } catch (caught) {
+    error = caught as ValidationError;
+  }
+  expect(error?.problems.map((p) => p.setting)).toEqual(["adminUserEnabled", "ipRules", "replicas"]);
+  // But not when the setting it reads is the wrong one: sku "Gold" says nothing about Premium gates.
+  expect(() => resolveArgs({ sku: "Gold", replicas: [{ location: "northeurope" }] })).toThrow(/^sku: "Gold" is not allowed[^\n]*$/);
+});
