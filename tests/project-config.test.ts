@@ -55,11 +55,20 @@ describe("CI and previews, as the CI template documents them", () => {
 
   test("a pull request's job summary gets each stack's changes against the base branch, planned offline", () => {
     const step = workflow.jobs.plan.steps.find((s) => (s as { name?: string }).name === "Changes from the base branch") as
-      { run?: string } | undefined;
+      { run?: string; if?: string } | undefined;
     expect(step?.run).toContain('for stack in "$DEV_STACK" "$PROD_STACK"');
     expect(step?.run).toContain('--format json --out "$RUNNER_TEMP/base-$name.json"');
     expect(step?.run).toContain('--compare "$RUNNER_TEMP/base-$name.json"');
     expect(step?.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    // Runs after a failed offline plan, never fails the job, and compares with the merge's first parent.
+    expect(step?.if).toBe("${{ !cancelled() }}");
+    expect(step?.run).toContain("git rev-parse HEAD^1");
+    expect(step?.run).toMatch(/exit 0\n/);
+    // A base that exits 2 (mandatory violation) still wrote its plan: the file decides, not the exit code.
+    expect(step?.run).toContain('if [ -s "$RUNNER_TEMP/base-$name.json" ]');
+    const checkout = workflow.jobs.plan.steps[0];
+    expect(checkout.uses).toMatch(/^actions\/checkout@/);
+    expect(checkout.with?.["fetch-depth"]).toBe(2);
   });
 
   test("the id-based GitHub subject the CI template shows is the one the setting makes", () => {

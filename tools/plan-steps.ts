@@ -14,6 +14,10 @@ const PLACEHOLDERS: ReadonlyArray<{ pattern: RegExp; what: string }> = [
   { pattern: /\bexample-org\b/, what: "the example GitHub organisation" },
 ];
 
+/** The Azure name an input gives a resource, or its Pulumi name when the input is not a plain string. */
+const nameOf = (resource: PlannedResource, input: string): string =>
+  typeof resource.inputs[input] === "string" ? resource.inputs[input] : resource.name;
+
 const ofType = (resources: readonly PlannedResource[], type: string) => resources.filter((r) => r.type === type);
 
 /** The manual steps for a planned stack, each one line. */
@@ -44,8 +48,9 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
       );
     }
     if (settings.networkRuleBypassAllowedForTasks === true) {
+      const tasks = ofType(resources, "azure-native:containerregistry:Task").map((t) => nameOf(t, "taskName"));
       steps.push(
-        "After the first scheduled purge, read its log (az acr task logs --registry <name> --name purge-0): the task runs behind network rules.",
+        `After the first scheduled purge, read its log (az acr task logs --registry <name> --name ${tasks.join(", --name ") || "purge-0"}): the task runs behind network rules.`,
       );
     }
     const encryption = settings.encryption as { status?: string } | undefined;
@@ -58,16 +63,32 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
 
   if (ofType(resources, "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential").length > 0) {
     steps.push(
-      "In the app repository: set ACR_CLIENT_ID, ACR_TENANT_ID and ACR_NAME from the stack outputs, and create the GitHub environment or branch the federated credential names.",
+      "In the app repository: set ACR_CLIENT_ID, ACR_TENANT_ID, ACR_SUBSCRIPTION_ID and ACR_NAME from the stack outputs, and create the GitHub environment or branch the federated credential names.",
     );
   }
   if (ofType(resources, "azuread:index/applicationPassword:ApplicationPassword").length > 0) {
     steps.push(
-      "Store servicePrincipalClientSecret in CI's secrets, and deploy at least every rotationDays: each deployment in a new period issues the next secret.",
+      "Store servicePrincipalClientSecret in CI's secrets, deploy at least every rotationDays, and copy the newer servicePrincipalClientSecret into CI before servicePrincipalClientSecretExpiresAt of the one CI holds: the secret rotates.",
     );
   }
-  if (ofType(resources, "azure-native:authorization:ManagementLockByScope").length > 0) {
-    steps.push("The identity that deploys needs Owner or User Access Administrator to create the delete locks (one-time grant).");
+  const tokens = ofType(resources, "azure-native:containerregistry:Token").map((t) => nameOf(t, "tokenName"));
+  if (tokens.length > 0) {
+    steps.push(
+      `Each token's owner generates its password (az acr token credential generate --registry <name> --name <token>) for ${tokens.join(", ")}: the deployment creates none.`,
+    );
+  }
+  // Role assignments need Microsoft.Authorization/roleAssignments/write; locks need Microsoft.Authorization/locks/*,
+  // which Role Based Access Control Administrator does not have.
+  const locks = ofType(resources, "azure-native:authorization:ManagementLockByScope").length > 0;
+  const roleAssignments = ofType(resources, "azure-native:authorization:RoleAssignment").length > 0;
+  if (locks) {
+    steps.push(
+      `The identity that deploys needs Owner or User Access Administrator to create the delete locks${roleAssignments ? " and role assignments" : ""} (one-time grant).`,
+    );
+  } else if (roleAssignments) {
+    steps.push(
+      "The identity that deploys needs Owner, User Access Administrator or Role Based Access Control Administrator to create the role assignments (one-time grant).",
+    );
   }
   if (ofType(resources, "azuread:index/application:Application").length > 0) {
     steps.push(
