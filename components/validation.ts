@@ -26,6 +26,8 @@ export class ValidationError extends pulumi.RunError {
     readonly subject?: string,
   ) {
     const problems = typeof setting === "string" ? [{ setting, problem: problem ?? "" }] : setting;
+    // An error that names no problem would read as an empty message: a programming mistake, said so.
+    if (problems.length === 0) throw new TypeError("ValidationError needs at least one problem");
     super(problems.map((p) => `${subject ? `${subject}: ` : ""}${p.setting}: ${p.problem}`).join("\n"));
     this.name = "ValidationError";
     this.problems = problems;

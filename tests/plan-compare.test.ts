@@ -28,7 +28,7 @@ describe("comparing real plans of the project's stacks", () => {
       summary: { add: 0, update: 0, replace: 0, delete: 0 },
       resources: [],
       outputs: [],
-      policyViolations: { added: [], resolved: [] },
+      policyViolations: { added: [], resolved: [], mandatory: [] },
       cost: { currency: "USD", before: dev.cost!.monthly, after: dev.cost!.monthly, delta: 0 },
     });
     expect(renderComparisonText(comparison)).toBe("Changes from acr-infra/dev to acr-infra/dev\nNo changes.\n");
@@ -63,7 +63,8 @@ describe("comparing real plans of the project's stacks", () => {
     );
     const comparison = comparePlans(prod, moved);
     const registry = comparison.resources.find((r) => r.name === "acr-registry");
-    expect(registry).toMatchObject({ action: "replace", blockedByProtect: true });
+    // prod's lock: true puts a CanNotDelete lock on the registry itself.
+    expect(registry).toMatchObject({ action: "replace", blockedByProtect: true, blockedByLock: true });
     expect(registry!.changes).toContainEqual({ path: "location", before: "westeurope", after: "swedencentral", forcesReplacement: true });
     // The replica stays where it was: unchanged.
     expect(comparison.resources.map((r) => r.name)).not.toContain("acr-replica-northeurope");
@@ -74,6 +75,47 @@ describe("comparing real plans of the project's stacks", () => {
         "      location: westeurope → swedencentral  (forces replacement)\n" +
         "      protected: pulumi up refuses to replace it",
     );
+  });
+
+  test("removing prod's replica (the README's example): the registry's delete lock refuses it until the lock goes", () => {
+    // ARM locks are inherited by everything under their scope (Management Locks REST API, 2016-09-01):
+    // the replica is a child of the locked registry.
+    const noReplica = withCost(planDocument("prod", (yaml) => replaceIn(yaml, "  acr-infra:replicas:\n    - location: northeurope\n", "")));
+    const comparison = comparePlans(prod, noReplica);
+    expect(comparison.resources).toEqual([
+      expect.objectContaining({ action: "delete", name: "acr-replica-northeurope", blockedByLock: true, blockedByProtect: false }),
+    ]);
+    expect(renderComparisonText(comparison)).toContain(
+      "- delete  azure-native:containerregistry:Replication acr-replica-northeurope\n" +
+        "      locked: Azure refuses to delete it while a delete lock covers it; remove the lock (lock: false) in an update of its own first\n",
+    );
+    // Without the lock, nothing stands in the way.
+    const unlocked = (yaml: string) => replaceIn(yaml, "acr-infra:lock: true", "acr-infra:lock: false");
+    const base = planDocument("prod", unlocked);
+    const removed = comparePlans(
+      base,
+      planDocument("prod", (yaml) => replaceIn(unlocked(yaml), "  acr-infra:replicas:\n    - location: northeurope\n", "")),
+    );
+    expect(removed.resources).toEqual([expect.objectContaining({ action: "delete", blockedByLock: false })]);
+    expect(renderComparisonText(removed)).not.toContain("locked:");
+  });
+
+  test("a change pulumi up ignores (the registry's ignoreChanges) is no change", () => {
+    const noZones = planDocument("prod", (yaml) => replaceIn(yaml, "acr-infra:zoneRedundancy: true", "acr-infra:zoneRedundancy: false"));
+    const comparison = comparePlans(prod, noZones);
+    const paths = comparison.resources.flatMap((r) => r.changes.map((c) => `${r.name} ${c.path}`));
+    expect(paths.filter((p) => /zoneRedundancy/.test(p))).toEqual([]);
+    expect(comparison.summary).toEqual({ add: 0, update: 0, replace: 0, delete: 0 });
+  });
+
+  test("a mandatory violation present on both sides is still listed: the comparison exits 2 and says why", () => {
+    const admin = planDocument("prod", (yaml) => replaceIn(yaml, "acr-infra:adminUserEnabled: false", "acr-infra:adminUserEnabled: true"));
+    const comparison = comparePlans(admin, admin);
+    expect(comparison.policyViolations.added).toEqual([]);
+    expect(comparison.policyViolations.mandatory.map((v) => v.policy)).toContain("acr-admin-user-disabled");
+    const text = renderComparisonText(comparison);
+    expect(text).not.toContain("No changes.");
+    expect(text).toMatch(/\nMandatory violations in this plan \(exit 2\), new or not:\n {2}acr-admin-user-disabled {2}acr-registry: /);
   });
 
   test("a new replica is an add with its inputs, and costs one more Premium registry a month", () => {
@@ -148,7 +190,7 @@ describe("comparing real plans of the project's stacks", () => {
       ["adminPassword", "delete"],
       ["adminUsername", "delete"],
     ]);
-    expect(off.policyViolations).toEqual({ added: [], resolved: on.policyViolations.added });
+    expect(off.policyViolations).toEqual({ added: [], resolved: on.policyViolations.added, mandatory: [] });
   });
 });
 

@@ -103,6 +103,7 @@ describe("JSON contract", () => {
         "dependsOn",
         "inputs",
         "replaceOnChanges",
+        "ignoreChanges",
       ]);
       expect(resource.parent === null || typeof resource.parent === "string").toBe(true);
       for (const urn of resource.dependsOn) expect(document.resources.map((r: { urn: string }) => r.urn)).toContain(urn);

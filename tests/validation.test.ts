@@ -473,3 +473,13 @@ test("a rule across settings still speaks when only a setting it does not read i
   // But not when the setting it reads is the wrong one: sku "Gold" says nothing about Premium gates.
   expect(() => resolveArgs({ sku: "Gold", replicas: [{ location: "northeurope" }] })).toThrow(/^sku: "Gold" is not allowed[^\n]*$/);
 });
+
+test("a ValidationError reads as its problems: setting and problem are the first one's, message one line each", () => {
+  const error = new ValidationError([
+    { setting: "sku", problem: "is bad" },
+    { setting: "lock", problem: "is worse" },
+  ]);
+  expect([error.setting, error.problem]).toEqual(["sku", "is bad"]);
+  expect(error.message).toBe("sku: is bad\nlock: is worse");
+  expect(() => new ValidationError([])).toThrow(TypeError);
+});

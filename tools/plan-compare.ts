@@ -16,6 +16,8 @@ export interface PlanDocumentResource extends PlanResource {
   dependsOn: string[];
   /** Input paths whose change replaces the resource (the resource option); absent from older documents. */
   replaceOnChanges?: string[];
+  /** Input paths the engine never updates (the resource option); absent from older documents. */
+  ignoreChanges?: string[];
 }
 
 /** A plan as `npm run plan -- --format json` writes it; `cost` where the plan carries an estimate. */
@@ -58,6 +60,12 @@ export interface ResourceChange {
    * resource (a replacement deletes it too) until protect has been turned off by an update of its own.
    */
   blockedByProtect: boolean;
+  /**
+   * Deleted or replaced while a CanNotDelete or ReadOnly lock of the base plan covers it (the lock's
+   * scope is the resource, its parent or its resource group): Azure refuses the delete until the
+   * lock is gone, so the lock must go in an update of its own first.
+   */
+  blockedByLock: boolean;
 }
 
 export interface OutputChange {
@@ -81,7 +89,11 @@ export interface PlanComparison {
   /** Changed resources only, by URN. */
   resources: ResourceChange[];
   outputs: OutputChange[];
-  policyViolations: { added: PolicyViolation[]; resolved: PolicyViolation[] };
+  /**
+   * Violations new in the current plan, those gone from it, and every mandatory one it still has
+   * (which makes the plan exit 2 whether or not it is new).
+   */
+  policyViolations: { added: PolicyViolation[]; resolved: PolicyViolation[]; mandatory: PolicyViolation[] };
   /** Where both plans carry a cost estimate in the same currency. */
   cost?: CostChange;
 }
@@ -259,7 +271,10 @@ function compareResource(before: PlanDocumentResource, after: PlanDocumentResour
   // The engine applies the new program's options; a document written before the plan carried them
   // falls back to the base's, then to none.
   const rules = { type: after.type, replaceOnChanges: after.replaceOnChanges ?? before.replaceOnChanges ?? [] };
+  // The engine keeps the old value of an ignored input (and what lies under it): no change to apply.
+  const ignored = (after.ignoreChanges ?? before.ignoreChanges ?? []).map(parsePath);
   const changes: InputChange[] = raw
+    .filter((change) => !ignored.some((listed) => listed.length <= change.path.length && overlaps(listed, change.path)))
     .filter(
       (change) =>
         !(
@@ -287,6 +302,7 @@ function compareResource(before: PlanDocumentResource, after: PlanDocumentResour
     changes,
     ...(protectChanged ? { protect: { before: before.protect, after: after.protect } } : {}),
     blockedByProtect: action === "replace" && before.protect,
+    blockedByLock: false,
   };
 }
 
@@ -310,6 +326,7 @@ function compareViolations(before: readonly PolicyViolation[], after: readonly P
   return {
     added: after.filter((v) => !beforeKeys.has(violationKey(v))).map(plain),
     resolved: before.filter((v) => !afterKeys.has(violationKey(v))).map(plain),
+    mandatory: after.filter((v) => v.enforcement === "mandatory").map(plain),
   };
 }
 
@@ -322,6 +339,36 @@ function compareCost(before: CostEstimate | undefined, after: CostEstimate | und
     after: after.monthly,
     delta: Math.round((after.monthly - before.monthly) * 100) / 100,
   };
+}
+
+const LOCK_TYPE = "azure-native:authorization:ManagementLockByScope";
+
+/** A lock scope's parts: `/subscriptions/s/resourceGroups/rg[/providers/ns/type/name]`, lowercased as ARM compares them. */
+function lockScope(scope: string): { text: string; resourceGroup?: string; name?: string } {
+  const text = scope.toLowerCase().replace(/\/+$/, "");
+  const match = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)(?:\/providers\/.+\/([^/]+))?$/.exec(text);
+  return { text, resourceGroup: match?.[1], name: match?.[2] };
+}
+
+/**
+ * Whether a lock of the base plan covers a resource: its scope is the resource group the resource is
+ * in, the resource (same name and resource group), its parent (a child names the parent in
+ * `registryName` or `accountName`), or what the resource extends (`scope`, `resourceUri`).
+ * ARM locks are inherited by everything under their scope (Management Locks REST API, 2016-09-01).
+ */
+function lockedBy(locks: ReturnType<typeof lockScope>[], r: PlanDocumentResource): boolean {
+  const input = (key: string) => (typeof r.inputs[key] === "string" ? r.inputs[key].toLowerCase() : undefined);
+  const group = input("resourceGroupName");
+  return locks.some((lock) => {
+    if (!lock.resourceGroup) return false;
+    for (const key of ["scope", "resourceUri"]) {
+      const extended = input(key);
+      if (extended && (extended === lock.text || extended.startsWith(`${lock.text}/`))) return true;
+    }
+    if (group !== lock.resourceGroup) return false;
+    if (!lock.name) return true;
+    return ["resourceName", "registryName", "accountName"].some((key) => input(key) === lock.name);
+  });
 }
 
 /**
@@ -351,13 +398,36 @@ export function comparePlans(base: PlanDocument, current: PlanDocument): PlanCom
           inputs: next.inputs,
           changes: [],
           blockedByProtect: false,
+          blockedByLock: false,
         },
       ];
     }
     if (old)
-      return [{ action: "delete", urn, type: old.type, name: old.name, ...armTypeOf(old), changes: [], blockedByProtect: old.protect }];
+      return [
+        {
+          action: "delete",
+          urn,
+          type: old.type,
+          name: old.name,
+          ...armTypeOf(old),
+          changes: [],
+          blockedByProtect: old.protect,
+          blockedByLock: false,
+        },
+      ];
     return [];
   });
+  // A lock that the base declares stands until an update removes it: a delete in that same update
+  // may run before the lock's own delete, so it is refused all the same.
+  const locks = base.resources
+    .filter((r) => r.type === LOCK_TYPE && typeof r.inputs.scope === "string" && r.inputs.level !== "NotSpecified")
+    .map((r) => lockScope(r.inputs.scope as string));
+  for (const change of resources) {
+    const old = before.get(change.urn);
+    if (old && old.type !== LOCK_TYPE && (change.action === "delete" || change.action === "replace")) {
+      change.blockedByLock = lockedBy(locks, old);
+    }
+  }
   const count = (action: ResourceAction) => resources.filter((r) => r.action === action).length;
   const cost = compareCost(base.cost, current.cost);
   return {
@@ -411,6 +481,7 @@ export function renderComparisonText(c: PlanComparison): string {
     c.outputs.length === 0 &&
     c.policyViolations.added.length === 0 &&
     c.policyViolations.resolved.length === 0 &&
+    c.policyViolations.mandatory.length === 0 &&
     (c.cost?.delta ?? 0) === 0;
   if (nothing) return `${lines[0]}\nNo changes.\n`;
 
@@ -424,6 +495,11 @@ export function renderComparisonText(c: PlanComparison): string {
       const what = r.action === "delete" ? "delete it" : "replace it (a replacement deletes it)";
       lines.push(`      protected: pulumi up refuses to ${what}; turn protect off in an update of its own first`);
     }
+    if (r.blockedByLock) {
+      lines.push(
+        "      locked: Azure refuses to delete it while a delete lock covers it; remove the lock (lock: false) in an update of its own first",
+      );
+    }
   }
 
   if (c.outputs.length > 0) {
@@ -435,12 +511,17 @@ export function renderComparisonText(c: PlanComparison): string {
     }
   }
 
+  const nameOf = (urn: string) => urn.split("::").pop();
   const { added, resolved } = c.policyViolations;
   if (added.length + resolved.length > 0) {
     lines.push("", "Policy violations:");
-    const nameOf = (urn: string) => urn.split("::").pop();
     for (const v of added) lines.push(`  + new      ${v.enforcement.padEnd(9)} ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
     for (const v of resolved) lines.push(`  - resolved ${v.enforcement.padEnd(9)} ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
+  }
+  const { mandatory } = c.policyViolations;
+  if (mandatory.length > 0) {
+    lines.push("", `Mandatory violations in this plan (exit 2), new or not:`);
+    for (const v of mandatory) lines.push(`  ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
   }
 
   if (c.cost) {

@@ -26,6 +26,7 @@ export function planDocument(plan: Plan): PlanDocument {
       dependsOn: r.dependsOn,
       inputs: r.inputs,
       replaceOnChanges: r.replaceOnChanges,
+      ignoreChanges: r.ignoreChanges,
     })),
     outputs: run.outputs,
     policyViolations: violations.map((v) => ({ policy: v.policy, enforcement: v.enforcement, urn: v.urn, message: v.message })),
