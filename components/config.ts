@@ -114,8 +114,17 @@ export function containerRegistryFromConfig(name: string, opts?: pulumi.Componen
 function asConfigKeys(error: ValidationError, args: ContainerRegistryArgs): ValidationError {
   // Without acr-infra:location, the region came from the provider's setting (or from nowhere).
   const fromProvider = Boolean(new pulumi.Config("azure-native").get("location"));
+  // Pulumi.yaml declares acr-infra:location with default "", which the CLI passes on: "" is unset.
+  const ownLocation = args.location !== undefined && args.location !== "";
   return error.map(({ setting, problem }) => {
-    if (setting !== "location" || args.location !== undefined) return { setting: `${CONFIG_NAMESPACE}:${setting}`, problem };
+    if (setting !== "location" || ownLocation) {
+      // A misspelt top-level setting is a misspelt config key: suggest the key, acr-infra:sku.
+      const topLevel = !/[.[]/.test(setting);
+      const suggestion = topLevel
+        ? problem.replace(/^is not a setting: did you mean (\w+)\?$/, `is not a setting: did you mean ${CONFIG_NAMESPACE}:$1?`)
+        : problem;
+      return { setting: `${CONFIG_NAMESPACE}:${setting}`, problem: suggestion };
+    }
     return fromProvider
       ? { setting: "azure-native:location", problem }
       : {

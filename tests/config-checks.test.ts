@@ -32,6 +32,15 @@ describe("the region", () => {
     );
   });
 
+  test("the CLI passes Pulumi.yaml's default acr-infra:location \"\": a bad provider location is still named as the provider's key", async () => {
+    expect(await stackError({ "acr-infra:location": "", "azure-native:location": "westeurpe" })).toMatch(
+      /^azure-native:location: "westeurpe" is not an Azure region/,
+    );
+    expect(await stackError({ "acr-infra:location": "", "acr-infra:sku": "Basic" })).toBe(
+      "acr-infra:location: is missing: set acr-infra:location or azure-native:location to the region, such as westeurope",
+    );
+  });
+
   test("a misspelt acr-infra:location, and a replica's", async () => {
     expect(await stackError({ "acr-infra:location": "northeurop" })).toMatch(
       /^acr-infra:location: "northeurop" is not an Azure region: did you mean northeurope/,
@@ -135,4 +144,10 @@ describe("GitHub refs", () => {
     );
     expect(() => subjectOf({ tag: "refs/heads/main" })).toThrow("servicePrincipal.github.tag:");
   });
+});
+
+test("a misspelt setting in the stack file is answered with the config key to use", async () => {
+  expect(await stackError({ "azure-native:location": "westeurope", "acr-infra:skuu": "Basic" })).toBe(
+    "acr-infra:skuu: is not a setting: did you mean acr-infra:sku?",
+  );
 });

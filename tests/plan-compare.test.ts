@@ -118,6 +118,25 @@ describe("comparing real plans of the project's stacks", () => {
     expect(text).toMatch(/\nMandatory violations in this plan \(exit 2\), new or not:\n {2}acr-admin-user-disabled {2}acr-registry: /);
   });
 
+  test("a changed purge rule reads as the acr purge command it runs, not as base64", () => {
+    const comparison = comparePlans(dev, withCost(planDocument("dev", (yaml) => replaceIn(yaml, "ago: 7d", "ago: 14d"))));
+    expect(comparison.resources).toEqual([
+      expect.objectContaining({
+        action: "update",
+        type: "azure-native:containerregistry:Task",
+        changes: [
+          {
+            path: "step.taskContent.steps[0].cmd",
+            before: expect.stringMatching(/^acr purge .* --ago 7d /),
+            after: expect.stringMatching(/^acr purge .* --ago 14d /),
+            forcesReplacement: false,
+          },
+        ],
+      }),
+    ]);
+    expect(renderComparisonText(comparison)).not.toMatch(/encodedTaskContent|dmVyc2lvbj/);
+  });
+
   test("a new replica is an add with its inputs, and costs one more Premium registry a month", () => {
     const twoReplicas = withCost(
       planDocument("prod", (yaml) =>

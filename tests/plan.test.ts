@@ -217,7 +217,7 @@ describe("exit status", () => {
     expect(result.status).toBe(1);
     expect(result.stderr.split("\n").filter(Boolean)).toEqual([
       "error: acr-infr:tags: is in no namespace this stack reads: did you mean acr-infra:tags?",
-      "error: acr-infra:adminUserEnable: is not a setting: did you mean adminUserEnabled?",
+      "error: acr-infra:adminUserEnable: is not a setting: did you mean acr-infra:adminUserEnabled?",
       expect.stringMatching(/^error: azure-native:location: "westeurpe" is not an Azure region: did you mean westeurope/),
       'error: acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium',
       expect.stringMatching(/^error: acr-infra:purge\[0\]\.filter: "a:b:c" is not a filter/),

@@ -7,6 +7,7 @@
 import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
 import type { PolicyViolation } from "../policy/evaluate";
 import { CostEstimate, PlanResource, formatMoney } from "./plan-cost";
+import { decodedTask } from "./plan-render";
 
 /** One resource of the JSON contract (see renderJson in plan-render.ts). */
 export interface PlanDocumentResource extends PlanResource {
@@ -264,9 +265,24 @@ function armTypeOf(r: PlanDocumentResource): { armType?: string } {
 
 const normalisedLocation = (value: unknown) => (typeof value === "string" ? value.toLowerCase().replace(/\s+/g, "") : value);
 
+/**
+ * Inputs as a reader compares them: an ACR Task's base64 `encodedTaskContent` becomes the task it
+ * encodes, `taskContent`, so a changed purge rule reads `taskContent.steps[0].cmd: acr purge ... --ago 30d → ... --ago 14d`.
+ */
+function readable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(readable);
+  if (!isObject(value)) return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([key, item]) => {
+      const task = key === "encodedTaskContent" && typeof item === "string" ? decodedTask(item) : undefined;
+      return task ? ["taskContent", task] : [key, readable(item)];
+    }),
+  );
+}
+
 function compareResource(before: PlanDocumentResource, after: PlanDocumentResource): ResourceChange | undefined {
   const raw: RawChange[] = [];
-  diffValues(before.inputs, after.inputs, [], raw);
+  diffValues(readable(before.inputs), readable(after.inputs), [], raw);
   const azureNative = after.type.startsWith(AZURE_NATIVE);
   // The engine applies the new program's options; a document written before the plan carried them
   // falls back to the base's, then to none.
@@ -395,7 +411,7 @@ export function comparePlans(base: PlanDocument, current: PlanDocument): PlanCom
           type: next.type,
           name: next.name,
           ...armTypeOf(next),
-          inputs: next.inputs,
+          inputs: readable(next.inputs) as Record<string, unknown>,
           changes: [],
           blockedByProtect: false,
           blockedByLock: false,

@@ -38,10 +38,19 @@ export function renderJson(plan: Plan): string {
   return `${JSON.stringify(planDocument(plan), null, 2)}\n`;
 }
 
+/** A base64 ACR Task definition (YAML) as the object it encodes; undefined when it is not one. */
+export function decodedTask(encoded: string): { steps?: { cmd?: unknown }[] } | undefined {
+  try {
+    const definition = load(Buffer.from(encoded, "base64").toString("utf8"));
+    return definition !== null && typeof definition === "object" ? (definition as { steps?: { cmd?: unknown }[] }) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The commands of a base64 ACR Task definition (`acr purge ...`), so the plan shows what a task runs. */
 function decodedCommands(encoded: string): string[] {
-  const definition = load(Buffer.from(encoded, "base64").toString("utf8")) as { steps?: { cmd?: unknown }[] } | undefined;
-  return (definition?.steps ?? []).flatMap((step) => (typeof step.cmd === "string" ? [step.cmd] : []));
+  return (decodedTask(encoded)?.steps ?? []).flatMap((step) => (typeof step.cmd === "string" ? [step.cmd] : []));
 }
 
 /** What the text plan marks as made up by the offline mocks. */
