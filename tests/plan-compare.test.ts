@@ -29,7 +29,7 @@ describe("comparing real plans of the project's stacks", () => {
       resources: [],
       outputs: [],
       policyViolations: { added: [], resolved: [], mandatory: [] },
-      cost: { currency: "USD", before: dev.cost!.monthly, after: dev.cost!.monthly, delta: 0 },
+      cost: { currency: "USD", before: dev.cost!.monthly, after: dev.cost!.monthly, delta: 0, label: "estimate", asOf: PRICES.asOf },
     });
     expect(renderComparisonText(comparison)).toBe("Changes from acr-infra/dev to acr-infra/dev\nNo changes.\n");
   });
@@ -47,7 +47,7 @@ describe("comparing real plans of the project's stacks", () => {
     ]);
     expect(comparison.policyViolations.added).toEqual([]);
     expect(comparison.policyViolations.resolved.map((v) => v.policy)).toEqual(["acr-sku-standard-or-premium"]);
-    expect(comparison.cost!.delta).toBeCloseTo((PRICES.registry.Standard - PRICES.registry.Basic) * DAYS_PER_MONTH, 1);
+    expect(comparison.cost.delta).toBeCloseTo((PRICES.registry.Standard - PRICES.registry.Basic) * DAYS_PER_MONTH, 1);
     const text = renderComparisonText(comparison);
     expect(text).toContain(
       `~ update  azure-native:resources:Resource (${REGISTRY_ARM_TYPE}) acr-registry\n      sku.name: Basic → Standard\n`,
@@ -137,6 +137,13 @@ describe("comparing real plans of the project's stacks", () => {
     expect(renderComparisonText(comparison)).not.toMatch(/encodedTaskContent|dmVyc2lvbj/);
   });
 
+  test("a base priced with an older table: only resource changes move the cost, not the table's prices", () => {
+    const olderPrices = { ...PRICES, registry: { ...PRICES.registry, Premium: PRICES.registry.Premium / 2 } };
+    const base = { ...prod, cost: estimateCost(prod.resources, olderPrices) };
+    const comparison = comparePlans(base, withCost(planDocument("prod")));
+    expect(comparison.cost).toMatchObject({ before: prod.cost!.monthly, after: prod.cost!.monthly, delta: 0 });
+  });
+
   test("a new replica is an add with its inputs, and costs one more Premium registry a month", () => {
     const twoReplicas = withCost(
       planDocument("prod", (yaml) =>
@@ -153,7 +160,7 @@ describe("comparing real plans of the project's stacks", () => {
         inputs: expect.objectContaining({ location: "swedencentral", zoneRedundancy: "Enabled" }),
       }),
     ]);
-    expect(comparison.cost!.delta).toBeCloseTo(PRICES.replica * DAYS_PER_MONTH, 1);
+    expect(comparison.cost.delta).toBeCloseTo(PRICES.replica * DAYS_PER_MONTH, 1);
     expect(renderComparisonText(comparison)).toContain(
       "+ add     azure-native:containerregistry:Replication acr-replica-swedencentral\n      location: swedencentral\n",
     );
@@ -284,8 +291,9 @@ describe("replace or update, decided offline", () => {
     );
     expect(change(endpoint, { ...endpoint, inputs: { connections: [{ groupIds: ["registry", "data"] }] } }).action).toBe("replace");
 
+    // The base has no cost (older plans did not carry one): both sides are priced here all the same.
     const comparison = comparePlans(documentOf([base]), documentOf([current], { cost: estimateCost([]) }));
-    expect(comparison).not.toHaveProperty("cost");
+    expect(comparison.cost).toEqual({ currency: "USD", before: 0, after: 0, delta: 0, label: "estimate", asOf: PRICES.asOf });
   });
 
   test("the generic registry: location and its ARM path inputs replace it; its properties update it", () => {

@@ -33,6 +33,12 @@ test("prices.json is dated, sourced, in US dollars, and prices every SKU the com
   expect(PRICES.asOf).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   expect(Number.isNaN(Date.parse(PRICES.asOf))).toBe(false);
   expect(Date.parse(PRICES.asOf)).toBeLessThanOrEqual(Date.now());
+  // "read YYYY-MM-DD or later": asOf is the oldest date a price was read, so no price is older than it says.
+  const readDates = Object.values(PRICES.sources as Record<string, string>).flatMap((text) =>
+    [...text.matchAll(/\bread (\d{4}-\d{2}-\d{2})/g)].map((m) => m[1]),
+  );
+  expect(readDates.length).toBeGreaterThan(0);
+  expect(PRICES.asOf).toBe([...readDates].sort()[0]);
   expect(PRICES.currency).toBe("USD");
   expect(PRICES.source).toContain("prices.azure.com");
   for (const sku of SKUS) {
@@ -93,8 +99,13 @@ describe("the project's stacks", () => {
     const estimate = estimateCost(prod.resources, prices);
     expect(lineOf(estimate, REPLICATION, prod).monthly).toBeCloseTo(PRICES.replica * 2 * DAYS_PER_MONTH, 2);
     expect(lineOf(estimate, REGISTRY, prod).monthly).toBeCloseTo(PRICES.registry.Premium * 3 * DAYS_PER_MONTH, 2);
-    // westeurope has no private endpoint price of its own: the table's applies.
+    // westeurope has no private endpoint price of its own: the table's applies, and the line says so.
     expect(lineOf(estimate, PRIVATE_ENDPOINT, prod).monthly).toBeCloseTo(PRICES.privateEndpoint * HOURS_PER_MONTH, 2);
+    expect(lineOf(estimate, PRIVATE_ENDPOINT, prod).what).toContain(" USD an hour (US list price)");
+    expect(lineOf(estimate, REGISTRY, prod).what).not.toContain("US list price");
+    expect(lineOf(estimate, REPLICATION, prod).what).not.toContain("US list price");
+    // The project's own table has no regional price yet: every priced line says whose price it is.
+    expect(lineOf(estimateCost(prod.resources), REGISTRY, prod).what).toMatch(/ in westeurope, [\d.]+ USD a day \(US list price\)$/);
     // A location as a program may write it ("North Europe") is the same region.
     const spelled: PlanResource = { urn: "urn:replica", type: REPLICATION, name: "acr-replica", inputs: { location: "North Europe" } };
     expect(estimateCost([spelled], prices).lines[0].monthly).toBeCloseTo(PRICES.replica * 2 * DAYS_PER_MONTH, 2);
@@ -124,7 +135,7 @@ describe("the project's stacks", () => {
     const estimate = estimateCost(prod.resources);
     const text = renderCostText(estimate);
     expect(text[0]).toBe(
-      `Estimated cost: ${formatMoney(estimate.monthly, "USD")}/month (list prices of ${PRICES.asOf}, a month of 730 hours; ` +
+      `Estimated cost: ${formatMoney(estimate.monthly, "USD")}/month (list prices read ${PRICES.asOf} or later, a month of 730 hours; ` +
         "usage such as storage, data transfer and builds not included)",
     );
     expect(text).toHaveLength(estimate.lines.length + 1);

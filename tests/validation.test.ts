@@ -180,7 +180,11 @@ describe("every setting is checked, with a message naming the setting, the value
 describe("a bad stack config stops the program before any resource is declared", () => {
   test.each<[string, Record<string, unknown>, string]>([
     ["sku", { "acr-infra:sku": "Gold" }, 'acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium'],
-    ["typo in a key", { "acr-infra:adminUserEnable": true }, "acr-infra:adminUserEnable: is not a setting: did you mean acr-infra:adminUserEnabled?"],
+    [
+      "typo in a key",
+      { "acr-infra:adminUserEnable": true },
+      "acr-infra:adminUserEnable: is not a setting: did you mean acr-infra:adminUserEnabled?",
+    ],
     ["boolean as text", { "acr-infra:adminUserEnabled": "maybe" }, 'acr-infra:adminUserEnabled: "maybe" is not allowed: use true or false'],
     [
       "privileged role",

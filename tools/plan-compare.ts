@@ -6,7 +6,7 @@
  */
 import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
 import type { PolicyViolation } from "../policy/evaluate";
-import { CostEstimate, PlanResource, formatMoney } from "./plan-cost";
+import { CostEstimate, PlanResource, estimateCost, formatMoney } from "./plan-cost";
 import { decodedTask } from "./plan-render";
 
 /** One resource of the JSON contract (see renderJson in plan-render.ts). */
@@ -81,6 +81,9 @@ export interface CostChange {
   before: number;
   after: number;
   delta: number;
+  label: "estimate";
+  /** The price table's date (see CostEstimate). */
+  asOf: string;
 }
 
 export interface PlanComparison {
@@ -95,8 +98,8 @@ export interface PlanComparison {
    * (which makes the plan exit 2 whether or not it is new).
    */
   policyViolations: { added: PolicyViolation[]; resolved: PolicyViolation[]; mandatory: PolicyViolation[] };
-  /** Where both plans carry a cost estimate in the same currency. */
-  cost?: CostChange;
+  /** The monthly estimate of both plans, priced with the same table. */
+  cost: CostChange;
 }
 
 type Segment = string | number;
@@ -346,14 +349,21 @@ function compareViolations(before: readonly PolicyViolation[], after: readonly P
   };
 }
 
-/** Estimates in different currencies cannot be subtracted: the comparison then has no cost. */
-function compareCost(before: CostEstimate | undefined, after: CostEstimate | undefined): CostChange | undefined {
-  if (!before || !after || before.currency !== after.currency) return undefined;
+/**
+ * Both sides priced with this checkout's table (tools/prices.json): a change of prices in the same
+ * branch is not reported as a change of resources, and a base plan written before plans carried a
+ * cost still gets one.
+ */
+function compareCost(base: PlanDocument, current: PlanDocument): CostChange {
+  const before = estimateCost(base.resources);
+  const after = estimateCost(current.resources);
   return {
     currency: after.currency,
     before: before.monthly,
     after: after.monthly,
     delta: Math.round((after.monthly - before.monthly) * 100) / 100,
+    label: "estimate",
+    asOf: after.asOf,
   };
 }
 
@@ -445,7 +455,7 @@ export function comparePlans(base: PlanDocument, current: PlanDocument): PlanCom
     }
   }
   const count = (action: ResourceAction) => resources.filter((r) => r.action === action).length;
-  const cost = compareCost(base.cost, current.cost);
+  const cost = compareCost(base, current);
   return {
     base: { project: base.project, stack: base.stack },
     current: { project: current.project, stack: current.stack },
@@ -453,7 +463,7 @@ export function comparePlans(base: PlanDocument, current: PlanDocument): PlanCom
     resources,
     outputs: compareOutputs(base.outputs, current.outputs),
     policyViolations: compareViolations(base.policyViolations, current.policyViolations),
-    ...(cost ? { cost } : {}),
+    cost,
   };
 }
 
@@ -498,7 +508,7 @@ export function renderComparisonText(c: PlanComparison): string {
     c.policyViolations.added.length === 0 &&
     c.policyViolations.resolved.length === 0 &&
     c.policyViolations.mandatory.length === 0 &&
-    (c.cost?.delta ?? 0) === 0;
+    c.cost.delta === 0;
   if (nothing) return `${lines[0]}\nNo changes.\n`;
 
   if (c.resources.length > 0) lines.push("");
@@ -540,11 +550,9 @@ export function renderComparisonText(c: PlanComparison): string {
     for (const v of mandatory) lines.push(`  ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
   }
 
-  if (c.cost) {
-    const money = (amount: number) => formatMoney(amount, c.cost!.currency);
-    const delta = c.cost.delta === 0 ? "no change" : `${c.cost.delta > 0 ? "+" : "-"}${money(Math.abs(c.cost.delta))}/month`;
-    lines.push("", `Estimated cost: ${money(c.cost.before)}/month → ${money(c.cost.after)}/month (${delta})`);
-  }
+  const money = (amount: number) => formatMoney(amount, c.cost.currency);
+  const delta = c.cost.delta === 0 ? "no change" : `${c.cost.delta > 0 ? "+" : "-"}${money(Math.abs(c.cost.delta))}/month`;
+  lines.push("", `Estimated cost: ${money(c.cost.before)}/month → ${money(c.cost.after)}/month (${delta})`);
 
   lines.push("", `${summary.add} to add, ${summary.update} to change, ${summary.replace} to replace, ${summary.delete} to delete`);
   return `${lines.join("\n")}\n`;

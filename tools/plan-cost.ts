@@ -100,7 +100,8 @@ function costLine(r: PlanResource, prices: PriceTable): (CostLine & { order: num
   const region = regionOf(r.inputs);
   const overrides = (region !== undefined ? prices.regions[region] : undefined) ?? {};
   const where = region !== undefined ? ` in ${region}` : "";
-  const unit = (price: number, per: string) => `${price} ${prices.currency} ${per}`;
+  // Where the table has no price of that region for the item, the line says whose price it is.
+  const unit = (price: number, per: string, regional = true) => `${price} ${prices.currency} ${per}${regional ? "" : " (US list price)"}`;
   const line = (order: number, what: string, monthly: number, usageBased: boolean) => ({ order, urn: r.urn, what, monthly, usageBased });
 
   if (isRegistryResource(r.type, r.inputs)) {
@@ -114,23 +115,28 @@ function costLine(r: PlanResource, prices: PriceTable): (CostLine & { order: num
       );
     }
     const daily = overrides.registry?.[sku] ?? prices.registry[sku];
-    return line(ORDER.registry, `${sku} registry ${r.name}${where}, ${unit(daily, "a day")}`, cents(daily * DAYS_PER_MONTH), false);
+    return line(
+      ORDER.registry,
+      `${sku} registry ${r.name}${where}, ${unit(daily, "a day", overrides.registry?.[sku] !== undefined)}`,
+      cents(daily * DAYS_PER_MONTH),
+      false,
+    );
   }
   if (r.type === TYPES.replication) {
     const daily = overrides.replica ?? prices.replica;
-    const what = `geo-replica ${r.name}${where}, billed as a Premium registry there, ${unit(daily, "a day")}`;
+    const what = `geo-replica ${r.name}${where}, billed as a Premium registry there, ${unit(daily, "a day", overrides.replica !== undefined)}`;
     return line(ORDER.replica, what, cents(daily * DAYS_PER_MONTH), false);
   }
   if (r.type === TYPES.privateEndpoint) {
     const hourly = overrides.privateEndpoint ?? prices.privateEndpoint;
-    const what = `private endpoint ${r.name}${where}, ${unit(hourly, "an hour")} (data processed is usage, not estimated)`;
+    const what = `private endpoint ${r.name}${where}, ${unit(hourly, "an hour", overrides.privateEndpoint !== undefined)}; data processed is usage, not estimated`;
     return line(ORDER.privateEndpoint, what, cents(hourly * HOURS_PER_MONTH), false);
   }
   if (r.type === TYPES.storageAccount) {
     const fixed = overrides.storageAccountFixed ?? prices.storageAccountFixed;
     const sku = skuName(r.inputs);
     const kind = typeof sku === "string" ? ` (${sku})` : "";
-    const fixedText = fixed === 0 ? "no fixed charge" : `${unit(fixed, "a month")} fixed`;
+    const fixedText = fixed === 0 ? "no fixed charge" : `${unit(fixed, "a month", overrides.storageAccountFixed !== undefined)} fixed`;
     const what = `storage account ${r.name}${kind}${where}: ${fixedText}; data stored and operations are usage-based, not estimated`;
     return line(ORDER.storage, what, cents(fixed), true);
   }
@@ -184,7 +190,7 @@ export function renderCostText(estimate: CostEstimate): string[] {
   );
   const width = Math.max(0, ...amounts.map((amount) => amount.length));
   return [
-    `Estimated cost: ${money(estimate.monthly)}/month (list prices of ${estimate.asOf}, a month of ${estimate.hoursPerMonth} hours; ` +
+    `Estimated cost: ${money(estimate.monthly)}/month (list prices read ${estimate.asOf} or later, a month of ${estimate.hoursPerMonth} hours; ` +
       "usage such as storage, data transfer and builds not included)",
     ...estimate.lines.map((line, i) => `  ${amounts[i].padStart(width)}  ${line.what}`),
   ];

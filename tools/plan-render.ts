@@ -42,7 +42,7 @@ export function renderJson(plan: Plan): string {
 export function decodedTask(encoded: string): { steps?: { cmd?: unknown }[] } | undefined {
   try {
     const definition = load(Buffer.from(encoded, "base64").toString("utf8"));
-    return definition !== null && typeof definition === "object" ? (definition as { steps?: { cmd?: unknown }[] }) : undefined;
+    return definition !== null && typeof definition === "object" ? definition : undefined;
   } catch {
     return undefined;
   }
