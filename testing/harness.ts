@@ -1,3 +1,4 @@
+import { scryptSync } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { SECRET_MASK } from "../policy/secret-mask";
 import { AzureMocks } from "./azure-mocks";
@@ -27,6 +28,8 @@ export interface PlannedResource {
   dependsOn: string[];
   /** The inputs, with every secret value replaced by "[secret]". */
   inputs: Record<string, unknown>;
+  /** Each secret input's fingerprint, by path (see secretFingerprints): the secret itself is never kept. */
+  secretFingerprints: Record<string, string>;
   /** For each input property, the URNs of the resources its value comes from. */
   propertyDependencies: Record<string, string[]>;
   /** Output properties the engine is told to keep secret in state. */
@@ -130,6 +133,27 @@ export function plainValue(value: unknown): unknown {
   return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, plainValue(item)]));
 }
 
+/**
+ * A fingerprint of each secret in wire values, by input path (`serviceUri`, `a.b[0]`): so that two
+ * plans can tell a changed secret from an unchanged one without holding it. scrypt (a slow hash,
+ * fixed salt) keeps a guessable secret costly to recover from a fingerprint; the offline plan's
+ * secrets come from the stack file as written or from the mocks (secure: values are replaced by
+ * a stand-in that carries a hash of their ciphertext), not from Azure.
+ */
+export function secretFingerprints(value: unknown, path = ""): Record<string, string> {
+  if (value === null || typeof value !== "object") return {};
+  const record = value as Record<string, unknown>;
+  if (!Array.isArray(value) && record[SIG_KEY] === SECRET_SIG) {
+    const digest = scryptSync(JSON.stringify(record.value ?? null), "acr-infra offline plan", 12).toString("hex");
+    return { [path]: `scrypt:${digest}` };
+  }
+  if (!Array.isArray(value) && record[SIG_KEY] !== undefined) return {};
+  const entries = Array.isArray(value)
+    ? value.map((item, i) => [`${path}[${i}]`, item] as const)
+    : Object.entries(record).map(([key, item]) => [path ? `${path}.${key}` : key, item] as const);
+  return Object.assign({}, ...entries.map(([here, item]) => secretFingerprints(item, here))) as Record<string, string>;
+}
+
 /** The value of an Output (or plain value), with secrets masked when `maskSecrets`. */
 export async function resolveValue(value: unknown, maskSecrets = true): Promise<unknown> {
   if (!pulumi.Output.isInstance(value)) {
@@ -182,6 +206,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     custom: request.getCustom(),
     protect: request.getProtect() ?? false,
     inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+    secretFingerprints: secretFingerprints(request.getObject()?.toJavaScript() ?? {}),
     propertyDependencies: propertyDependencies(request),
     additionalSecretOutputs: [...request.getAdditionalsecretoutputsList()].sort(),
     replaceOnChanges: [...request.getReplaceonchangesList()],
@@ -194,6 +219,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     custom: true,
     protect: false,
     inputs: plainValue(request.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+    secretFingerprints: secretFingerprints(request.getProperties()?.toJavaScript() ?? {}),
     propertyDependencies: {},
     additionalSecretOutputs: [],
     replaceOnChanges: [],

@@ -1,3 +1,4 @@
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { ValidationError } from "../components/validation";
@@ -34,7 +35,13 @@ export function readStackFile(file: string): StackConfig {
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(raw)) {
     const encrypted = value !== null && typeof value === "object" && "secure" in value;
-    config[key] = encrypted ? `encrypted-${key}` : value;
+    // A stand-in for the value: the ciphertext's hash, so that a plan sees a re-encrypted (or new) value change.
+    config[key] = encrypted
+      ? `encrypted-${key}-${createHash("sha256")
+          .update(String((value as { secure: unknown }).secure))
+          .digest("hex")
+          .slice(0, 12)}`
+      : value;
     if (encrypted) secretKeys.push(key);
   }
   return { config, secretKeys };

@@ -1,4 +1,7 @@
-import { MOCK_SECRET_PREFIX } from "../testing";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { MOCK_SECRET_PREFIX, readStackFile } from "../testing";
 import { PlanComparison, PlanDocument, PlanDocumentResource, comparePlans, renderComparisonText } from "../tools/plan-compare";
 import { HOURS_PER_MONTH, PRICES, estimateCost } from "../tools/plan-cost";
 import { planDocument, replaceIn } from "./support/plan-documents";
@@ -180,23 +183,51 @@ describe("comparing real plans of the project's stacks", () => {
     expect(renderComparisonText(comparison)).toContain("\n- delete  azure-native:containerregistry:Webhook acr-webhook-deployhook\n");
   });
 
-  test("secrets stay masked: a changed webhook URI compares as no change, and no value appears", () => {
+  test("secrets stay masked: a changed webhook URI reads [secret] → [secret] (changed), and no value appears", () => {
     const first = planDocument("dev", webhook("first-token-5b1c"));
     const second = planDocument("dev", webhook("second-token-9e4d"));
-    expect(comparePlans(first, second).resources).toEqual([]);
+    const changed = comparePlans(first, second);
+    expect(changed.resources).toEqual([
+      expect.objectContaining({
+        action: "update",
+        name: "acr-webhook-deployhook",
+        changes: [{ path: "serviceUri", before: "[secret]", after: "[secret]", forcesReplacement: false, secretChanged: true }],
+      }),
+    ]);
+    expect(renderComparisonText(changed)).toContain("      serviceUri: [secret] → [secret] (changed)\n");
+    // The same secret twice: no change.
+    expect(comparePlans(second, planDocument("dev", webhook("second-token-9e4d"))).resources).toEqual([]);
 
     const added = comparePlans(dev, second);
     expect(added.resources[0].inputs).toMatchObject({ serviceUri: "[secret]" });
     // dev's client secret is masked in both plans: not an output change.
     expect(dev.outputs.servicePrincipalClientSecret).toBe("[secret]");
     expect(added.outputs).toEqual([]);
-    for (const shown of [JSON.stringify(added), renderComparisonText(added), JSON.stringify(comparePlans(first, second))]) {
+    for (const shown of [
+      JSON.stringify(added),
+      renderComparisonText(added),
+      JSON.stringify(changed),
+      renderComparisonText(changed),
+      JSON.stringify(second),
+    ]) {
       expect(shown).not.toContain("first-token-5b1c");
       expect(shown).not.toContain("second-token-9e4d");
       expect(shown).not.toContain(MOCK_SECRET_PREFIX);
-      expect(shown).not.toMatch(/may have changed/i);
     }
     expect(renderComparisonText(added)).toContain("      serviceUri: [secret]\n");
+  });
+
+  test("a secure: value stands in as a value that changes with its ciphertext, and never holds it", () => {
+    const standIn = (ciphertext: string) => {
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acr-secure-")), "Pulumi.dev.yaml");
+      fs.writeFileSync(file, `config:\n  acr-infra:registryName:\n    secure: ${ciphertext}\n`);
+      const { config, secretKeys } = readStackFile(file);
+      expect(secretKeys).toEqual(["acr-infra:registryName"]);
+      return config["acr-infra:registryName"] as string;
+    };
+    expect(standIn("v1:AAAA")).toBe(standIn("v1:AAAA"));
+    expect(standIn("v1:AAAA")).not.toBe(standIn("v1:BBBB"));
+    expect(standIn("v1:AAAA")).toMatch(/^encrypted-acr-infra:registryName-[0-9a-f]{12}$/);
   });
 
   test("outputs and policy violations: the admin user on adds its outputs (password masked) and an advisory; off again resolves it", () => {

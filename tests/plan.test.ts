@@ -104,6 +104,7 @@ describe("JSON contract", () => {
         "inputs",
         "replaceOnChanges",
         "ignoreChanges",
+        "secretFingerprints",
       ]);
       expect(resource.parent === null || typeof resource.parent === "string").toBe(true);
       for (const urn of resource.dependsOn) expect(document.resources.map((r: { urn: string }) => r.urn)).toContain(urn);

@@ -20,6 +20,7 @@ function resource(type: string, inputs: Record<string, unknown>, extra: Partial<
     protect: false,
     dependsOn: [],
     inputs,
+    secretFingerprints: {},
     propertyDependencies: {},
     additionalSecretOutputs: [],
     replaceOnChanges: [],

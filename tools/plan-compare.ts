@@ -1,8 +1,8 @@
 /**
  * What changed since an earlier plan: two JSON plan documents (`npm run plan -- --format json`)
  * compared resource by resource and input by input, with stack outputs, policy violations and the
- * cost estimate, offline. Secrets are "[secret]" on both sides, so they compare as the plan shows
- * them: a masked value that stays masked is no change, and no value is ever shown.
+ * cost estimate, offline. Secrets are "[secret]" on both sides and never shown; a secret input whose
+ * fingerprint differs (see secretFingerprints in testing/harness.ts) reads "[secret] → [secret] (changed)".
  */
 import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
 import type { PolicyViolation } from "../policy/evaluate";
@@ -19,6 +19,8 @@ export interface PlanDocumentResource extends PlanResource {
   replaceOnChanges?: string[];
   /** Input paths the engine never updates (the resource option); absent from older documents. */
   ignoreChanges?: string[];
+  /** A fingerprint of each secret input by path, never the secret; absent from older documents. */
+  secretFingerprints?: Record<string, string>;
 }
 
 /** A plan as `npm run plan -- --format json` writes it; `cost` where the plan carries an estimate. */
@@ -39,6 +41,8 @@ export interface InputChange {
   /** Absent where the input is gone. */
   after?: unknown;
   forcesReplacement: boolean;
+  /** A secret whose value changed: both sides stay "[secret]". */
+  secretChanged?: true;
 }
 
 export type ResourceAction = "add" | "update" | "replace" | "delete";
@@ -309,6 +313,20 @@ function compareResource(before: PlanDocumentResource, after: PlanDocumentResour
       ...(Object.hasOwn(change, "after") ? { after: change.after } : {}),
       forcesReplacement: forcesReplacement(rules, change.path),
     }));
+  // Secrets are "[secret]" on both sides: their fingerprints tell a changed one (plans that carry them).
+  const shown = new Set(changes.map((change) => change.path));
+  const [was, is] = [before.secretFingerprints ?? {}, after.secretFingerprints ?? {}];
+  for (const path of Object.keys(is).sort()) {
+    if (was[path] === undefined || was[path] === is[path] || shown.has(path)) continue;
+    if (ignored.some((listed) => overlaps(listed, parsePath(path)) && listed.length <= parsePath(path).length)) continue;
+    changes.push({
+      path,
+      before: "[secret]",
+      after: "[secret]",
+      forcesReplacement: forcesReplacement(rules, parsePath(path)),
+      secretChanged: true,
+    });
+  }
   const protectChanged = before.protect !== after.protect;
   if (changes.length === 0 && !protectChanged) return undefined;
   const action: ResourceAction = changes.some((change) => change.forcesReplacement) ? "replace" : "update";
@@ -492,7 +510,7 @@ function inputLines(inputs: Record<string, unknown>): string[] {
 function changeLine(change: InputChange): string {
   const from = Object.hasOwn(change, "before") ? show(change.before) : "(none)";
   const to = Object.hasOwn(change, "after") ? show(change.after) : "(none)";
-  return `${change.path}: ${from} → ${to}${change.forcesReplacement ? "  (forces replacement)" : ""}`;
+  return `${change.path}: ${from} → ${to}${change.secretChanged ? " (changed)" : ""}${change.forcesReplacement ? "  (forces replacement)" : ""}`;
 }
 
 const SYMBOLS: Record<ResourceAction, string> = { add: "+ add    ", update: "~ update ", replace: "+- replace", delete: "- delete " };

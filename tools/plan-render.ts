@@ -27,6 +27,7 @@ export function planDocument(plan: Plan): PlanDocument {
       inputs: r.inputs,
       replaceOnChanges: r.replaceOnChanges,
       ignoreChanges: r.ignoreChanges,
+      secretFingerprints: r.secretFingerprints,
     })),
     outputs: run.outputs,
     policyViolations: violations.map((v) => ({ policy: v.policy, enforcement: v.enforcement, urn: v.urn, message: v.message })),
