@@ -133,6 +133,17 @@ export function plainValue(value: unknown): unknown {
   return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, plainValue(item)]));
 }
 
+/** An input path as text: `a.b[0]`, with keys that are not plain names quoted: `tags["a.b"]`. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path
+    .map((segment, i) => {
+      if (typeof segment === "number") return `[${segment}]`;
+      if (/^[A-Za-z_$][\w$-]*$/.test(segment)) return i === 0 ? segment : `.${segment}`;
+      return `[${JSON.stringify(segment)}]`;
+    })
+    .join("");
+}
+
 /**
  * A fingerprint of each secret in wire values, by input path (`serviceUri`, `a.b[0]`): so that two
  * plans can tell a changed secret from an unchanged one without holding it. scrypt (a slow hash,
@@ -140,17 +151,17 @@ export function plainValue(value: unknown): unknown {
  * secrets come from the stack file as written or from the mocks (secure: values are replaced by
  * a stand-in that carries a hash of their ciphertext), not from Azure.
  */
-export function secretFingerprints(value: unknown, path = ""): Record<string, string> {
+export function secretFingerprints(value: unknown, segments: readonly (string | number)[] = []): Record<string, string> {
   if (value === null || typeof value !== "object") return {};
   const record = value as Record<string, unknown>;
   if (!Array.isArray(value) && record[SIG_KEY] === SECRET_SIG) {
     const digest = scryptSync(JSON.stringify(record.value ?? null), "acr-infra offline plan", 12).toString("hex");
-    return { [path]: `scrypt:${digest}` };
+    return { [formatPath(segments)]: `scrypt:${digest}` };
   }
   if (!Array.isArray(value) && record[SIG_KEY] !== undefined) return {};
-  const entries = Array.isArray(value)
-    ? value.map((item, i) => [`${path}[${i}]`, item] as const)
-    : Object.entries(record).map(([key, item]) => [path ? `${path}.${key}` : key, item] as const);
+  const entries: [(string | number)[], unknown][] = Array.isArray(value)
+    ? value.map((item, i) => [[...segments, i], item])
+    : Object.entries(record).map(([key, item]) => [[...segments, key], item]);
   return Object.assign({}, ...entries.map(([here, item]) => secretFingerprints(item, here))) as Record<string, string>;
 }
 

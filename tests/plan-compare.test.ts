@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MOCK_SECRET_PREFIX, readStackFile } from "../testing";
+import { secretFingerprints } from "../testing/harness";
 import { PlanComparison, PlanDocument, PlanDocumentResource, comparePlans, renderComparisonText } from "../tools/plan-compare";
 import { HOURS_PER_MONTH, PRICES, estimateCost } from "../tools/plan-cost";
 import { planDocument, replaceIn } from "./support/plan-documents";
@@ -101,6 +102,16 @@ describe("comparing real plans of the project's stacks", () => {
     );
     expect(removed.resources).toEqual([expect.objectContaining({ action: "delete", blockedByLock: false })]);
     expect(renderComparisonText(removed)).not.toContain("locked:");
+  });
+
+  test("a lock replaced together with the resource it points at goes first: only what it does not depend on is refused", () => {
+    const renamed = planDocument("prod", (yaml) => `${yaml.trimEnd()}\n  acr-infra:registryName: acrinfrarenamed01\n`);
+    const comparison = comparePlans(prod, renamed);
+    const byName = new Map(comparison.resources.map((r) => [r.name, r]));
+    expect(byName.get("acr-registry-lock")).toMatchObject({ action: "replace" });
+    expect(byName.get("acr-registry")).toMatchObject({ action: "replace", blockedByLock: false });
+    // The replica moves with the registry's name; the registry's lock does not wait for it.
+    expect(byName.get("acr-replica-northeurope")).toMatchObject({ action: "replace", blockedByLock: true });
   });
 
   test("a change pulumi up ignores (the registry's ignoreChanges) is no change", () => {
@@ -453,4 +464,14 @@ describe("the comparison as text and as JSON", () => {
   test("is plain JSON: written out and read back, it is the same", () => {
     expect(JSON.parse(JSON.stringify(comparison))).toStrictEqual(comparison);
   });
+});
+
+test("secret fingerprints are keyed by the paths the comparison prints, quoted keys included", () => {
+  // Pulumi's wire form of a secret (the SDK's specialSigKey and specialSecretSig).
+  const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+  const prints = secretFingerprints({ serviceUri: secret("https://a"), tags: { "a.b": secret("x") }, list: [{ token: secret("t") }] });
+  expect(Object.keys(prints).sort()).toEqual(["list[0].token", "serviceUri", 'tags["a.b"]']);
+  expect(Object.values(prints).every((p) => /^scrypt:[0-9a-f]{24}$/.test(p))).toBe(true);
+  expect(secretFingerprints({ serviceUri: secret("https://a") })).toEqual({ serviceUri: prints.serviceUri });
+  expect(secretFingerprints({ serviceUri: secret("https://b") }).serviceUri).not.toBe(prints.serviceUri);
 });

@@ -8,6 +8,7 @@ import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure
 import type { PolicyViolation } from "../policy/evaluate";
 import { CostEstimate, PlanResource, estimateCost, formatMoney } from "./plan-cost";
 import { decodedTask } from "./plan-render";
+import { formatPath } from "../testing/harness";
 
 /** One resource of the JSON contract (see renderJson in plan-render.ts). */
 export interface PlanDocumentResource extends PlanResource {
@@ -189,17 +190,6 @@ function parsePath(text: string): Segment[] {
   }
   flush();
   return segments;
-}
-
-/** The path as text: `a.b[0]`, with keys that are not plain names quoted: `tags["a.b"]`. */
-function formatPath(path: readonly Segment[]): string {
-  return path
-    .map((segment, i) => {
-      if (typeof segment === "number") return `[${segment}]`;
-      if (/^[A-Za-z_$][\w$-]*$/.test(segment)) return i === 0 ? segment : `.${segment}`;
-      return `[${JSON.stringify(segment)}]`;
-    })
-    .join("");
 }
 
 /** Whether one path lies at or under the other, `*` matching any one segment of the listed path. */
@@ -463,13 +453,20 @@ export function comparePlans(base: PlanDocument, current: PlanDocument): PlanCom
   });
   // A lock that the base declares stands until an update removes it: a delete in that same update
   // may run before the lock's own delete, so it is refused all the same.
-  const locks = base.resources
-    .filter((r) => r.type === LOCK_TYPE && typeof r.inputs.scope === "string" && r.inputs.level !== "NotSpecified")
-    .map((r) => lockScope(r.inputs.scope as string));
+  // The exception: a lock deleted or replaced in this update together with the very resource it
+  // points at, which it depends on, goes first (the engine deletes dependents before what they depend on).
+  const goes = new Set(resources.filter((r) => r.action === "delete" || r.action === "replace").map((r) => r.urn));
+  const locks = base.resources.filter(
+    (r) => r.type === LOCK_TYPE && typeof r.inputs.scope === "string" && r.inputs.level !== "NotSpecified",
+  );
   for (const change of resources) {
     const old = before.get(change.urn);
-    if (old && old.type !== LOCK_TYPE && (change.action === "delete" || change.action === "replace")) {
-      change.blockedByLock = lockedBy(locks, old);
+    if (old && old.type !== LOCK_TYPE && goes.has(change.urn)) {
+      const standing = locks.filter((lock) => !(goes.has(lock.urn) && lock.dependsOn.includes(old.urn)));
+      change.blockedByLock = lockedBy(
+        standing.map((lock) => lockScope(lock.inputs.scope as string)),
+        old,
+      );
     }
   }
   const count = (action: ResourceAction) => resources.filter((r) => r.action === action).length;

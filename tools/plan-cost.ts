@@ -146,7 +146,7 @@ function costLine(r: PlanResource, prices: PriceTable): (CostLine & { order: num
     const { perGbIngested, freeGbPerMonth } = prices.logAnalytics;
     const what =
       `Log Analytics ingestion from ${r.name}: usage-based, not estimated ` +
-      `(${unit(perGbIngested, "per GB")} after the first ${freeGbPerMonth} GB a month as of ${prices.asOf}; the price depends on the workspace's region)`;
+      `(${unit(perGbIngested, "per GB")} after the first ${freeGbPerMonth} GB a month, read ${prices.asOf} or later; the price depends on the workspace's region)`;
     return line(ORDER.logAnalytics, what, 0, true);
   }
   return undefined;

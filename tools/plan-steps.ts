@@ -50,7 +50,7 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
     if (settings.networkRuleBypassAllowedForTasks === true) {
       const tasks = ofType(resources, "azure-native:containerregistry:Task").map((t) => nameOf(t, "taskName"));
       steps.push(
-        `After the first scheduled purge, read its log (az acr task logs --registry <name> --name ${tasks.join(", --name ") || "purge-0"}): the task runs behind network rules.`,
+        `After the first scheduled purge, read each purge task's log (az acr task logs --registry <name> --name <task>; tasks: ${tasks.join(", ") || "purge-0"}): the tasks run behind network rules.`,
       );
     }
     const encryption = settings.encryption as { status?: string } | undefined;
@@ -63,7 +63,7 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
 
   if (ofType(resources, "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential").length > 0) {
     steps.push(
-      "In the app repository: set ACR_CLIENT_ID, ACR_TENANT_ID, ACR_SUBSCRIPTION_ID and ACR_NAME from the stack outputs, and create the GitHub environment or branch the federated credential names.",
+      "In the app repository: set ACR_CLIENT_ID, ACR_TENANT_ID and ACR_NAME from the stack outputs and ACR_SUBSCRIPTION_ID from registryId (/subscriptions/<id>/...), and create the GitHub environment or branch the federated credential names.",
     );
   }
   if (ofType(resources, "azuread:index/applicationPassword:ApplicationPassword").length > 0) {
