@@ -475,3 +475,25 @@ test("secret fingerprints are keyed by the paths the comparison prints, quoted k
   expect(secretFingerprints({ serviceUri: secret("https://a") })).toEqual({ serviceUri: prints.serviceUri });
   expect(secretFingerprints({ serviceUri: secret("https://b") }).serviceUri).not.toBe(prints.serviceUri);
 });
+
+test("a lock covers its own resource, that resource's children and what extends it, not a same-named resource of another kind", () => {
+  const scope = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/shared1";
+  const lock = resource("azure-native:authorization:ManagementLockByScope", "logs-lock", { level: "CanNotDelete", scope });
+  const registry = resource(GENERIC, "acr", { ...registryInputs, resourceName: "shared1", resourceGroupName: "rg" });
+  const account = resource("azure-native:storage:StorageAccount", "logs", { accountName: "shared1", resourceGroupName: "rg" });
+  const policy = resource("azure-native:storage:ManagementPolicy", "rule", {
+    accountName: "shared1",
+    resourceGroupName: "rg",
+    managementPolicyName: "default",
+  });
+  const elsewhere = resource("azure-native:storage:StorageAccount", "other", { accountName: "shared1", resourceGroupName: "rg2" });
+  const role = resource("azure-native:authorization:RoleAssignment", "reader", {
+    scope: `${scope}/blobServices/default`,
+    principalId: "p",
+  });
+  const all = [lock, registry, account, policy, elsewhere, role];
+  const blocked = comparePlans(documentOf(all), documentOf([lock]))
+    .resources.filter((r) => r.blockedByLock)
+    .map((r) => r.name);
+  expect(blocked.sort()).toEqual(["logs", "reader", "rule"]);
+});

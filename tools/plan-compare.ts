@@ -377,31 +377,46 @@ function compareCost(base: PlanDocument, current: PlanDocument): CostChange {
 
 const LOCK_TYPE = "azure-native:authorization:ManagementLockByScope";
 
-/** A lock scope's parts: `/subscriptions/s/resourceGroups/rg[/providers/ns/type/name]`, lowercased as ARM compares them. */
-function lockScope(scope: string): { text: string; resourceGroup?: string; name?: string } {
+/**
+ * A lock scope's parts, lowercased as ARM compares them: the resource group, and for a top-level
+ * resource (`/subscriptions/s/resourceGroups/rg/providers/ns/type/name`) its kind (`ns/type`) and name.
+ */
+function lockScope(scope: string): { text: string; resourceGroup?: string; kind?: string; name?: string } {
   const text = scope.toLowerCase().replace(/\/+$/, "");
-  const match = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)(?:\/providers\/.+\/([^/]+))?$/.exec(text);
-  return { text, resourceGroup: match?.[1], name: match?.[2] };
+  const match = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)(?:\/providers\/([^/]+\/[^/]+)\/([^/]+)|(\/.+))?$/.exec(text);
+  if (!match) return { text };
+  // A deeper scope (a child resource) is matched only through scope and resourceUri.
+  if (match[4]) return { text };
+  return { text, resourceGroup: match[1], kind: match[2], name: match[3] };
 }
 
+/** Where a resource type keeps the name of the top-level ARM resource it is, or is a child of. */
+const TOP_LEVEL_NAME: ReadonlyArray<{ kind: string; type: (type: string) => boolean; input: string }> = [
+  { kind: "microsoft.containerregistry/registries", type: (t) => t.startsWith("azure-native:containerregistry:"), input: "registryName" },
+  { kind: "microsoft.storage/storageaccounts", type: (t) => t.startsWith("azure-native:storage:"), input: "accountName" },
+];
+
 /**
- * Whether a lock of the base plan covers a resource: its scope is the resource group the resource is
- * in, the resource (same name and resource group), its parent (a child names the parent in
- * `registryName` or `accountName`), or what the resource extends (`scope`, `resourceUri`).
- * ARM locks are inherited by everything under their scope (Management Locks REST API, 2016-09-01).
+ * Whether a lock of the base plan covers a resource: the lock's scope is the resource group the
+ * resource is in, the resource itself or its top-level parent (same kind, name and resource group),
+ * or what the resource extends (`scope`, `resourceUri`). ARM locks are inherited by everything under
+ * their scope (Management Locks REST API, 2016-09-01).
  */
 function lockedBy(locks: ReturnType<typeof lockScope>[], r: PlanDocumentResource): boolean {
   const input = (key: string) => (typeof r.inputs[key] === "string" ? r.inputs[key].toLowerCase() : undefined);
   const group = input("resourceGroupName");
   return locks.some((lock) => {
-    if (!lock.resourceGroup) return false;
     for (const key of ["scope", "resourceUri"]) {
       const extended = input(key);
       if (extended && (extended === lock.text || extended.startsWith(`${lock.text}/`))) return true;
     }
-    if (group !== lock.resourceGroup) return false;
-    if (!lock.name) return true;
-    return ["resourceName", "registryName", "accountName"].some((key) => input(key) === lock.name);
+    if (!lock.resourceGroup || group !== lock.resourceGroup) return false;
+    if (!lock.kind) return true;
+    if (r.type === GENERIC_RESOURCE_TOKEN && !input("parentResourcePath")) {
+      const kind = `${input("resourceProviderNamespace")}/${input("resourceType")}`;
+      if (kind === lock.kind && input("resourceName") === lock.name) return true;
+    }
+    return TOP_LEVEL_NAME.some((top) => top.kind === lock.kind && top.type(r.type) && input(top.input) === lock.name);
   });
 }
 
