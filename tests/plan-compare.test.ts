@@ -67,11 +67,22 @@ describe("comparing real plans of the project's stacks", () => {
     );
     const comparison = comparePlans(prod, moved);
     const registry = comparison.resources.find((r) => r.name === "acr-registry");
-    // prod's lock: true puts a CanNotDelete lock on the registry itself.
-    expect(registry).toMatchObject({ action: "replace", blockedByProtect: true, blockedByLock: true });
+    // prod's lock: true puts a CanNotDelete lock on the registry; the lock depends on the registry,
+    // which is deleted before its replacement (deleteBeforeReplace), so the lock goes first.
+    expect(registry).toMatchObject({ action: "replace", blockedByProtect: true, blockedByLock: false });
     expect(registry!.changes).toContainEqual({ path: "location", before: "westeurope", after: "swedencentral", forcesReplacement: true });
-    // The replica stays where it was: unchanged.
-    expect(comparison.resources.map((r) => r.name)).not.toContain("acr-replica-northeurope");
+    // The replica stays where it was, but it names the registry, which is deleted before it is made
+    // again: the engine replaces the replica too (the deleteBeforeReplace cascade), and so its lock.
+    const replica = comparison.resources.find((r) => r.name === "acr-replica-northeurope");
+    expect(replica).toMatchObject({ action: "replace", replacedWith: "acr-registry", changes: [] });
+    expect(comparison.resources.find((r) => r.name === "acr-registry-lock")).toMatchObject({
+      action: "replace",
+      replacedWith: "acr-registry",
+    });
+    expect(renderComparisonText(comparison)).toContain(
+      "+- replace azure-native:containerregistry:Replication acr-replica-northeurope\n" +
+        "      replaced with acr-registry: it is deleted before its replacement, and this depends on it\n",
+    );
     expect(comparison.summary).toMatchObject({ add: 0, delete: 0 });
     expect(comparison.summary.replace).toBeGreaterThan(0);
     expect(renderComparisonText(comparison)).toContain(

@@ -104,6 +104,8 @@ describe("JSON contract", () => {
         "inputs",
         "replaceOnChanges",
         "ignoreChanges",
+        "deleteBeforeReplace",
+        "propertyDependencies",
         "secretFingerprints",
       ]);
       expect(resource.parent === null || typeof resource.parent === "string").toBe(true);

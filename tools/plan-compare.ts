@@ -20,6 +20,10 @@ export interface PlanDocumentResource extends PlanResource {
   replaceOnChanges?: string[];
   /** Input paths the engine never updates (the resource option); absent from older documents. */
   ignoreChanges?: string[];
+  /** Deleted before its replacement is made (the resource option); absent from older documents. */
+  deleteBeforeReplace?: boolean;
+  /** For each input, the URNs its value comes from; absent from older documents. */
+  propertyDependencies?: Record<string, string[]>;
   /** A fingerprint of each secret input by path, never the secret; absent from older documents. */
   secretFingerprints?: Record<string, string>;
 }
@@ -72,6 +76,8 @@ export interface ResourceChange {
    * lock is gone, so the lock must go in an update of its own first.
    */
   blockedByLock: boolean;
+  /** Replaced only because this resource (its name) is deleted before its own replacement: see cascadeReplacements. */
+  replacedWith?: string;
 }
 
 export interface OutputChange {
@@ -421,6 +427,50 @@ function lockedBy(locks: ReturnType<typeof lockScope>[], r: PlanDocumentResource
 }
 
 /**
+ * A resource replaced with deleteBeforeReplace takes along each resource that takes a replacing
+ * input from it (its parent's name, the scope it extends): the engine deletes those first and makes
+ * them again ("it can cascade to dependent resources": Pulumi docs, resource option
+ * deleteBeforeReplace). The same holds for what those take along, to a fixed point. A replacement
+ * made before the old one is deleted (the default) keeps its dependents unless their inputs change,
+ * which the offline plan cannot know: `pulumi preview` is the authority there.
+ */
+function cascadeReplacements(changes: ResourceChange[], after: ReadonlyMap<string, PlanDocumentResource>): void {
+  const byUrn = new Map(changes.map((change) => [change.urn, change]));
+  const deletedFirst = (urn: string) => byUrn.get(urn)?.action === "replace" && (after.get(urn)?.deleteBeforeReplace ?? false);
+  for (let grew = true; grew;) {
+    grew = false;
+    for (const next of after.values()) {
+      const change = byUrn.get(next.urn);
+      if (change?.action === "replace" || change?.action === "add") continue;
+      const cause = Object.entries(next.propertyDependencies ?? {})
+        .filter(([key]) => forcesReplacement({ type: next.type, replaceOnChanges: next.replaceOnChanges ?? [] }, [key]))
+        .flatMap(([, urns]) => urns)
+        .find(deletedFirst);
+      if (!cause) continue;
+      const replacedWith = after.get(cause)?.name ?? cause;
+      if (change) Object.assign(change, { action: "replace", replacedWith });
+      else {
+        const added: ResourceChange = {
+          action: "replace",
+          urn: next.urn,
+          type: next.type,
+          name: next.name,
+          ...armTypeOf(next),
+          changes: [],
+          blockedByProtect: next.protect,
+          blockedByLock: false,
+          replacedWith,
+        };
+        changes.push(added);
+        byUrn.set(next.urn, added);
+      }
+      grew = true;
+    }
+  }
+  changes.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
+}
+
+/**
  * What applying `current` would change where `base` was applied: resources added, deleted, replaced
  * or updated (input by input, see above for replace or update), outputs, policy violations, and the
  * monthly cost where both plans have an estimate. Plain JSON: it can be written out as is.
@@ -466,6 +516,7 @@ export function comparePlans(base: PlanDocument, current: PlanDocument): PlanCom
       ];
     return [];
   });
+  cascadeReplacements(resources, after);
   // A lock that the base declares stands until an update removes it: a delete in that same update
   // may run before the lock's own delete, so it is refused all the same.
   // The exception: a lock deleted or replaced in this update together with the very resource it
@@ -551,6 +602,7 @@ export function renderComparisonText(c: PlanComparison): string {
       const what = r.action === "delete" ? "delete it" : "replace it (a replacement deletes it)";
       lines.push(`      protected: pulumi up refuses to ${what}; turn protect off in an update of its own first`);
     }
+    if (r.replacedWith) lines.push(`      replaced with ${r.replacedWith}: it is deleted before its replacement, and this depends on it`);
     if (r.blockedByLock) {
       lines.push(
         "      locked: Azure refuses to delete it while a delete lock covers it; remove the lock (lock: false) in an update of its own first",

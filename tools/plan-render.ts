@@ -27,6 +27,8 @@ export function planDocument(plan: Plan): PlanDocument {
       inputs: r.inputs,
       replaceOnChanges: r.replaceOnChanges,
       ignoreChanges: r.ignoreChanges,
+      deleteBeforeReplace: r.deleteBeforeReplace,
+      propertyDependencies: r.propertyDependencies,
       secretFingerprints: r.secretFingerprints,
     })),
     outputs: run.outputs,
