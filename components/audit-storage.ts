@@ -48,7 +48,9 @@ export function createAuditStorage(
       },
       tags: ctx.tags,
     },
-    { parent: ctx.parent, protect: ctx.protect },
+    // The name is globally unique (3 to 24 letters and digits) and stays the same on a replacement
+    // (a new location or resource group): the old account must go before a new one can take it.
+    { parent: ctx.parent, protect: ctx.protect, deleteBeforeReplace: true },
   );
 
   const diagnosticSetting = new monitor.DiagnosticSetting(

@@ -99,6 +99,11 @@ describe("stable names and settings Azure cannot change in place", () => {
     expect(registry.deleteBeforeReplace).toBe(true);
   });
 
+  test("the audit-log storage account, whose name is global too, is deleted before its replacement", () => {
+    const [account] = of("locked", T.storageAccount);
+    expect(account.deleteBeforeReplace).toBe(true);
+  });
+
   test("zone redundancy, which Azure may read back as Disabled, is never updated", () => {
     const [registry] = of("locked", T.registry);
     expect(registry.ignoreChanges).toContain("properties.zoneRedundancy");
