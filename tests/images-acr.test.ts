@@ -3,10 +3,10 @@
  * Distribution registry behind a proxy that adds `GET /acr/v1/<repository>/_manifests`; and the
  * note on the plain registry, which cannot list untagged manifests.
  */
-import { RegistryClient, RegistryError, type Descriptor } from "../tools/images/client";
+import { RegistryClient, type Descriptor } from "../tools/images/client";
 import { startAcrProxy, type AcrProxy } from "./support/registry-acr-proxy";
 import { runCli } from "./support/registry-cli";
-import { daysAgo, pushImage, pushIndex } from "./support/registry-images";
+import { daysAgo, manifestExists, pushImage, pushIndex } from "./support/registry-images";
 import { startRegistry, type RegistryServer } from "./support/registry-server";
 
 jest.setTimeout(30_000);
@@ -32,15 +32,7 @@ async function push(repository: string, tag: string, name: string, ageDays: numb
   return descriptor;
 }
 
-async function exists(repository: string, digest: string): Promise<boolean> {
-  try {
-    await client.getManifest(repository, digest);
-    return true;
-  } catch (error) {
-    if (error instanceof RegistryError && error.kind === "not-found") return false;
-    throw error;
-  }
-}
+const exists = (repository: string, digest: string): Promise<boolean> => manifestExists(client, repository, digest);
 
 const purge = ["purge", "--filter", "acr/app:pr-.*", "--ago", "30d", "--untagged", "--page-size", PAGE_SIZE];
 

@@ -7,10 +7,10 @@
  * (cmd/repository/image_functions.go GetUntaggedManifests, cmd/acr/purge.go purgeDanglingManifests
  * and getTagsToDelete).
  */
-import { RegistryClient, RegistryError, type Descriptor } from "../tools/images/client";
+import { RegistryClient, type Descriptor } from "../tools/images/client";
 import { startAcrProxy, type AcrProxy } from "./support/registry-acr-proxy";
 import { runCli } from "./support/registry-cli";
-import { daysAgo, pushImage } from "./support/registry-images";
+import { daysAgo, manifestExists, pushImage } from "./support/registry-images";
 import { startRegistry, type RegistryServer } from "./support/registry-server";
 
 jest.setTimeout(30_000);
@@ -30,15 +30,7 @@ async function push(repository: string, tag: string, name: string, ageDays: numb
   return descriptor;
 }
 
-async function exists(repository: string, digest: string): Promise<boolean> {
-  try {
-    await client.getManifest(repository, digest);
-    return true;
-  } catch (error) {
-    if (error instanceof RegistryError && error.kind === "not-found") return false;
-    throw error;
-  }
-}
+const exists = (repository: string, digest: string): Promise<boolean> => manifestExists(client, repository, digest);
 
 beforeAll(async () => {
   registry = await startRegistry({ auth: { htpasswd: [USER] } });

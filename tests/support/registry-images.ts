@@ -3,7 +3,7 @@
  * authentication): a config blob with a chosen `created` time, one small layer, and a manifest.
  */
 import { createHash } from "node:crypto";
-import { MEDIA_TYPES, RegistryClient, repositoryScope, type Descriptor } from "../../tools/images/client";
+import { MEDIA_TYPES, RegistryClient, RegistryError, repositoryScope, type Descriptor } from "../../tools/images/client";
 
 export interface PushOptions {
   /** The config's `created`; omitted from the config when null. Default now. */
@@ -113,4 +113,15 @@ async function putManifest(
   const text = await response.text();
   if (response.status !== 201) throw new Error(`pushing ${repository}:${tag} answered ${response.status}: ${text}`);
   return { mediaType, digest: `sha256:${createHash("sha256").update(bytes).digest("hex")}`, size: bytes.length };
+}
+
+/** Whether the registry still has the manifest (a 404 says it is gone). */
+export async function manifestExists(client: RegistryClient, repository: string, digest: string): Promise<boolean> {
+  try {
+    await client.getManifest(repository, digest);
+    return true;
+  } catch (error) {
+    if (error instanceof RegistryError && error.kind === "not-found") return false;
+    throw error;
+  }
 }
