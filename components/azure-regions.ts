@@ -92,6 +92,15 @@ export const AZURE_REGIONS: readonly string[] = [
   "chinanorth3",
 ];
 
+/**
+ * A location as ARM names it: lower case without spaces (a program may say `West Europe`).
+ * azure-native diffs `location` the same way ("Apply case-spacing-insensitive diffing to all
+ * location properties", pulumi-azure-native PR #2281).
+ */
+export function armRegionName(location: string): string {
+  return location.toLowerCase().replace(/\s+/g, "");
+}
+
 /** Whether a name is an Azure region (case does not matter to Azure). */
 export function isAzureRegion(name: string): boolean {
   return AZURE_REGIONS.includes(name.toLowerCase());

@@ -5,6 +5,7 @@
  * fingerprint differs (see secretFingerprints in testing/harness.ts) reads "[secret] → [secret] (changed)".
  */
 import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
+import { armRegionName } from "../components/azure-regions";
 import type { PolicyViolation } from "../policy/evaluate";
 import { CostEstimate, PlanResource, estimateCost, formatMoney } from "./plan-cost";
 import { decodedTask } from "./plan-render";
@@ -266,7 +267,7 @@ function armTypeOf(r: PlanDocumentResource): { armType?: string } {
   return { armType: `${genericResourceType(r.inputs)}${version}` };
 }
 
-const normalisedLocation = (value: unknown) => (typeof value === "string" ? value.toLowerCase().replace(/\s+/g, "") : value);
+const normalisedLocation = (value: unknown) => (typeof value === "string" ? armRegionName(value) : value);
 
 /**
  * Inputs as a reader compares them: an ACR Task's base64 `encodedTaskContent` becomes the task it
@@ -418,9 +419,12 @@ function lockedBy(locks: ReturnType<typeof lockScope>[], r: PlanDocumentResource
     }
     if (!lock.resourceGroup || group !== lock.resourceGroup) return false;
     if (!lock.kind) return true;
-    if (r.type === GENERIC_RESOURCE_TOKEN && !input("parentResourcePath")) {
-      const kind = `${input("resourceProviderNamespace")}/${input("resourceType")}`;
-      if (kind === lock.kind && input("resourceName") === lock.name) return true;
+    if (
+      r.type === GENERIC_RESOURCE_TOKEN &&
+      genericResourceType(r.inputs).toLowerCase() === lock.kind &&
+      input("resourceName") === lock.name
+    ) {
+      return true;
     }
     return TOP_LEVEL_NAME.some((top) => top.kind === lock.kind && top.type(r.type) && input(top.input) === lock.name);
   });

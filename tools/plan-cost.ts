@@ -5,6 +5,7 @@
  * cannot know: it is named where a resource brings it, and priced at 0, never guessed.
  */
 import { SKUS, Sku, isRegistryResource } from "../components/azure-facts";
+import { armRegionName } from "../components/azure-regions";
 import PRICE_DATA from "./prices.json";
 
 /** Azure's own month for hourly prices (the pricing calculator's): 730 hours, so 730/24 days. */
@@ -81,9 +82,8 @@ const TYPES = {
 /** To the cent: the prices carry at most four decimals, so more would be precision the table does not have. */
 const cents = (amount: number): number => Math.round(amount * 100) / 100;
 
-/** ARM region names are lower case without spaces; a program may say `West Europe`. */
 function regionOf(inputs: Record<string, unknown>): string | undefined {
-  return typeof inputs.location === "string" && inputs.location !== "" ? inputs.location.toLowerCase().replace(/\s+/g, "") : undefined;
+  return typeof inputs.location === "string" && inputs.location !== "" ? armRegionName(inputs.location) : undefined;
 }
 
 const isSku = (value: unknown): value is Sku => typeof value === "string" && (SKUS as readonly string[]).includes(value);
