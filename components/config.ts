@@ -1,13 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerRegistryArgs } from "./args";
 import { ContainerRegistry, resolveSettings } from "./container-registry";
+import { Setting } from "./setting-kinds";
+import { SETTINGS, SETTING_NAMES } from "./settings";
 import { Problems, ValidationError, closest, oneOfText } from "./validation";
 
 /** The stack config namespace: `acr-infra:<setting>`, the same names as the component args. */
 export const CONFIG_NAMESPACE = "acr-infra";
 
 /** Settings whose config value is text as written; the others are YAML/JSON values (numbers, booleans, objects, lists). */
-const TEXT_SETTINGS = new Set(["registryName", "resourceGroupName", "location", "sku"]);
+const TEXT_SETTINGS = new Set<string>(SETTING_NAMES.filter((name) => (SETTINGS[name] as Setting<unknown>).text));
 
 /**
  * Config namespaces the stack program reads: its own, and the providers it uses (each reads the

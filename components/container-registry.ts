@@ -2,17 +2,22 @@ import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as azuread from "@pulumi/azuread";
 import * as resources from "@pulumi/azure-native/resources";
-import { ContainerRegistryArgs, ResolvedArgs, resolveArgs } from "./args";
+import { ContainerRegistryArgs } from "./args";
+import { ResolvedArgs, resolveArgs } from "./settings";
 import { MANAGED_BY_TAG } from "./azure-facts";
 import { Problems, ValidationError } from "./validation";
-import { createAuditStorage } from "./audit-storage";
 import { PartContext } from "./context";
 import { nameSuffix, uniqueName } from "./naming";
-import { createDeleteLocks, createScopeMaps, createWebhooks } from "./access";
-import { createPrivateEndpoints } from "./network";
-import { assignRole, createCiPrincipal, createPullIdentity } from "./principal";
-import { createPurgeTasks } from "./purge-task";
-import { createRegistry } from "./registry";
+import { createAuditStorage } from "./parts/audit-logs";
+import { createCiPrincipal } from "./parts/ci-principal";
+import { createDeleteLocks } from "./parts/locks";
+import { createPrivateEndpoints } from "./parts/private-endpoints";
+import { createPullIdentity } from "./parts/pull-identity";
+import { createPurgeTasks } from "./parts/purge";
+import { createRegistry } from "./parts/registry";
+import { assignRole } from "./parts/role-assignments";
+import { createScopeMaps } from "./parts/scope-maps";
+import { createWebhooks } from "./parts/webhooks";
 
 /**
  * The settings, with the region made explicit: the `location` argument, else the azure-native

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { load } from "js-yaml";
 import { ContainerRegistry, ROLE_DEFINITION_IDS, purgeCommand } from "../components";
 import { STORAGE_ACCOUNT_NAME } from "../components/azure-facts";
-import { roleAssignmentName } from "../components/principal";
+import { roleAssignmentName } from "../components/parts/role-assignments";
 import {
   AzureMocks,
   MOCK_DEPLOYER,

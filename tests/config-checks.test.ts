@@ -3,7 +3,7 @@
 // anything is declared, naming the key as the user wrote it.
 import { ContainerRegistry, resolveArgs } from "../components";
 import { checkConfigKeys } from "../components/config";
-import { githubSubject } from "../components/principal";
+import { githubSubject } from "../components/parts/ci-principal";
 import { runProgram } from "../testing";
 
 /** The stack program with this config; its error message, or undefined when it ran. */

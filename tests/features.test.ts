@@ -1,6 +1,6 @@
 import { ContainerRegistry } from "../components";
-import { privateEndpointName } from "../components/network";
-import { githubSubject } from "../components/principal";
+import { privateEndpointName } from "../components/parts/private-endpoints";
+import { githubSubject } from "../components/parts/ci-principal";
 import { ProgramRun, runProgram } from "../testing";
 import { T, registrySettings } from "./support/stacks";
 

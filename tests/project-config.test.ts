@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { DEFAULTS, resolveArgs } from "../components";
-import { githubSubject } from "../components/principal";
+import { githubSubject } from "../components/parts/ci-principal";
 import { ROOT } from "./support/stacks";
 
 type Declared = Record<string, { type?: string; default?: unknown }>;

@@ -4,8 +4,9 @@
 // accept any body; this is what stands for Azure's own validation.
 import * as path from "path";
 import { REGISTRY_API } from "../components/azure-facts";
-import { ContainerRegistryArgs, resolveArgs } from "../components/args";
-import { REGISTRY_IGNORE_CHANGES, RegistryBody, registryBody } from "../components/registry";
+import { ContainerRegistryArgs } from "../components/args";
+import { resolveArgs } from "../components/settings";
+import { REGISTRY_IGNORE_CHANGES, RegistryBody, registryBody } from "../components/parts/registry";
 import { ContainerRegistry } from "../components";
 import { readStackFile, runProgram } from "../testing";
 import { checkAgainst, registrySpec } from "./support/openapi";

@@ -9,8 +9,9 @@ require("./register");
 const fs = require("fs");
 const path = require("path");
 
-// The benchmark measures this repository's own stacks, so the package leaves it out.
-const entries = { plan: "./plan", images: "./images/cli", bench: "./bench" };
+// The benchmark measures this repository's own stacks and the generator writes its own files, so the
+// package leaves both out.
+const entries = { plan: "./plan", images: "./images/cli", bench: "./bench", generate: "./generate/main" };
 const available = Object.keys(entries).filter((name) =>
   [".ts", ".js"].some((extension) => fs.existsSync(path.join(__dirname, `${entries[name]}${extension}`))),
 );

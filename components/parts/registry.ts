@@ -1,9 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as resources from "@pulumi/azure-native/resources";
-import { ResolvedArgs } from "./args";
-import { REGISTRY_API } from "./azure-facts";
-import { PartContext } from "./context";
+import { ResolvedArgs } from "../settings";
+import { createReplicas } from "./replicas";
+import { REGISTRY_API } from "../azure-facts";
+import { PartContext } from "../context";
 
 export interface RegistryPart {
   /** The registry, declared through azure-native's generic resource at `REGISTRY_API.version`. */
@@ -154,23 +155,7 @@ export function createRegistry(ctx: PartContext, args: ResolvedArgs, registryNam
     return properties.loginServer;
   });
 
-  const replicas = args.replicas.map(
-    (replica) =>
-      new containerregistry.Replication(
-        `${ctx.name}-replica-${replica.location.toLowerCase()}`,
-        {
-          registryName: registry.name,
-          resourceGroupName: ctx.resourceGroupName,
-          location: replica.location,
-          replicationName: replica.location.toLowerCase(),
-          zoneRedundancy: replica.zoneRedundancy ? "Enabled" : "Disabled",
-          regionEndpointEnabled: replica.regionalEndpointEnabled,
-          tags: ctx.tags,
-        },
-        // A replica's zone redundancy is set when it is created, as the registry's is.
-        { parent: ctx.parent, ignoreChanges: ["zoneRedundancy"] },
-      ),
-  );
+  const replicas = createReplicas(ctx, registry.name, args.replicas);
 
   // listRegistryCredentials fails when the admin user is off, so the plain boolean decides whether
   // to ask at all. Invoke results are never marked secret: wrap them here.

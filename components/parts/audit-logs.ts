@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as storage from "@pulumi/azure-native/storage";
-import { REGISTRY_LOG_CATEGORY_GROUP } from "./azure-facts";
-import { PartContext } from "./context";
+import { REGISTRY_LOG_CATEGORY_GROUP } from "../azure-facts";
+import { PartContext } from "../context";
+import { wholeNumber } from "../setting-kinds";
 
 export interface AuditStoragePart {
   account: storage.StorageAccount;
@@ -102,3 +103,9 @@ export function createAuditStorage(
 
   return { account, diagnosticSetting, lifecyclePolicy };
 }
+
+export const logRetentionDaysSetting = wholeNumber("Days the registry's audit logs are kept in the backing storage account", {
+  min: 1,
+  max: 3650,
+  default: 90,
+});

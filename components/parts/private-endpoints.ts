@@ -1,9 +1,50 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as network from "@pulumi/azure-native/network";
-import { ResolvedArgs } from "./args";
-import { REGISTRY_PRIVATE_DNS_ZONE } from "./azure-facts";
-import { PartContext } from "./context";
+import { ARM_ID, REGISTRY_PRIVATE_DNS_ZONE } from "../azure-facts";
+import { PartContext } from "../context";
+import { list, readRegion } from "../setting-kinds";
+import { ValidationError, read } from "../validation";
+
+/** A private endpoint for the registry in an existing subnet (Premium). */
+export interface PrivateEndpointArgs {
+  /** ARM id of the subnet. */
+  subnetId: string;
+  /** ARM id of the `privatelink.azurecr.io` private DNS zone to register in; omit when DNS is managed elsewhere. */
+  privateDnsZoneId?: string;
+  /** The subnet's region, when it is not the registry's. */
+  location?: string;
+}
+
+function readPrivateEndpoint(value: unknown, setting: string): PrivateEndpointArgs {
+  const entry = read.object(setting, value, ["subnetId", "privateDnsZoneId", "location"]);
+  const subnetId = read.optionalString(
+    `${setting}.subnetId`,
+    entry.subnetId,
+    ARM_ID.subnet,
+    "the ARM id of a subnet (/subscriptions/.../virtualNetworks/<vnet>/subnets/<subnet>)",
+  );
+  if (!subnetId) throw new ValidationError(`${setting}.subnetId`, "is missing: use the ARM id of the subnet the endpoint goes in");
+  const privateDnsZoneId = read.optionalString(
+    `${setting}.privateDnsZoneId`,
+    entry.privateDnsZoneId,
+    ARM_ID.privateDnsZone,
+    "the ARM id of a privatelink.azurecr.io private DNS zone",
+  );
+  const location = readRegion(`${setting}.location`, entry.location);
+  return { subnetId, ...(privateDnsZoneId ? { privateDnsZoneId } : {}), ...(location ? { location } : {}) };
+}
+
+export const privateEndpointsSetting = list(
+  "Private endpoints in existing subnets, one per subnet, each named from its subnet and placed in its region",
+  {
+    type: "PrivateEndpointArgs",
+    typeFrom: "./parts/private-endpoints",
+    read: readPrivateEndpoint,
+    unique: { key: (endpoint) => endpoint.subnetId, what: "subnet (one endpoint per subnet)" },
+  },
+  { premium: (endpoints) => endpoints.length > 0 },
+);
 
 /** azure-native names an endpoint after its logical name plus a random suffix; Azure allows 64 characters. */
 const MAX_ENDPOINT_LOGICAL_NAME = 55;
@@ -30,7 +71,7 @@ export function privateEndpointName(component: string, subnetId: string): string
 export function createPrivateEndpoints(
   ctx: PartContext,
   registryId: pulumi.Input<string>,
-  endpoints: ResolvedArgs["privateEndpoints"],
+  endpoints: readonly PrivateEndpointArgs[],
 ): network.PrivateEndpoint[] {
   return endpoints.map((endpoint, index) => {
     const name = privateEndpointName(ctx.name, endpoint.subnetId);

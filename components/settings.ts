@@ -1,0 +1,233 @@
+/**
+ * The settings table: every setting of the ContainerRegistry component once, in the order the
+ * generated ContainerRegistryArgs (args.ts), Pulumi.yaml's config block and docs/configuration.md
+ * list them (`npm run generate` writes all three; a test names any drift). A child resource's
+ * setting is declared in its own module under parts/, with its argument type and checks.
+ *
+ * Adding a plain registry setting: one entry here, one line in parts/registry.ts where it is sent
+ * to Azure, then `npm run generate`.
+ */
+import { REGISTRY_NAME, RESOURCE_GROUP_NAME, SKUS } from "./azure-facts";
+import { Setting, ValueOf, choice, flag, optionalText, optionalWholeNumber, region, textMap, list } from "./setting-kinds";
+import { Problems, ValidationError, read, show } from "./validation";
+import { logRetentionDaysSetting } from "./parts/audit-logs";
+import { servicePrincipalSetting } from "./parts/ci-principal";
+import { encryptionSetting } from "./parts/encryption";
+import { identitySetting, withKeyIdentity } from "./parts/identity";
+import { lockSetting } from "./parts/locks";
+import { privateEndpointsSetting } from "./parts/private-endpoints";
+import { pullIdentitySetting } from "./parts/pull-identity";
+import { purgeSetting } from "./parts/purge";
+import { replicasSetting } from "./parts/replicas";
+import { roleAssignmentsSetting } from "./parts/role-assignments";
+import { scopeMapsSetting } from "./parts/scope-maps";
+import { webhooksSetting } from "./parts/webhooks";
+
+const IPV4_RANGE = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:\/(\d{1,2}))?$/;
+
+function readIpRule(value: unknown, setting: string): string {
+  const match = typeof value === "string" ? IPV4_RANGE.exec(value) : null;
+  const valid =
+    match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && (match[5] === undefined || Number(match[5]) <= 32);
+  if (!valid) throw new ValidationError(setting, `${show(value)} is not allowed: use an IPv4 address or CIDR range such as 203.0.113.0/24`);
+  return value as string;
+}
+
+export const SETTINGS = {
+  registryName: optionalText(
+    "Registry name, globally unique (<name>.azurecr.io); not set: the project, stack and component names plus a random suffix that stays the same across runs",
+    REGISTRY_NAME,
+  ),
+  resourceGroupName: optionalText("An existing resource group to use; not set: the component creates one", RESOURCE_GROUP_NAME),
+  location: region(
+    "Azure region of the registry and its resources; not set: the azure-native:location provider setting (one of the two is required)",
+  ),
+  sku: choice(SKUS, "The registry's SKU: Premium has network rules, private endpoints, replicas and the content policies", {
+    default: "Standard",
+  }),
+  adminUserEnabled: flag("Turn on the registry's admin user (one shared username and password; the password is a secret output)", false),
+  servicePrincipal: servicePrincipalSetting,
+  roleAssignments: roleAssignmentsSetting,
+  logRetentionDays: logRetentionDaysSetting,
+  protect: flag("Protect the registry and the storage account against deletion (Pulumi's protect option)", false),
+  tags: textMap("Tags for every taggable resource; managed-by: acr-infra and stack: <stack> are added"),
+  purge: purgeSetting,
+  ipRules: list(
+    "IPv4 addresses or CIDR ranges allowed in; everything else is denied",
+    { type: "string", configType: "array", read: readIpRule },
+    { premium: (rules) => rules.length > 0 },
+  ),
+  privateEndpoints: privateEndpointsSetting,
+  publicNetworkAccess: choice(
+    ["Enabled", "Disabled"] as const,
+    "Whether the registry's public endpoint is open (to everyone, or to ipRules when there are any)",
+    {
+      derivedDefault: {
+        text: "Disabled with private endpoints and no IP rules, else Enabled",
+        // Verified-module default, stricter: once private endpoints exist and no IP is allowed in, close the public door.
+        from: (s) => ((s.privateEndpoints as unknown[]).length > 0 && (s.ipRules as unknown[]).length === 0 ? "Disabled" : "Enabled"),
+      },
+    },
+    { premium: (access) => access === "Disabled" },
+  ),
+  trustedServicesBypass: flag(
+    "Let trusted Azure services (Defender for Cloud, Container Instances, Machine Learning, ACR import) through the network rules; the purge tasks pass by networkRuleBypassAllowedForTasks, which the component sets",
+    true,
+  ),
+  zoneRedundancy: flag(
+    "Spread the registry over availability zones; sent when the registry is created, never updated after (Azure calls the property legacy)",
+    false,
+    { premium: (on) => on },
+  ),
+  replicas: replicasSetting,
+  retentionDays: optionalWholeNumber(
+    "Delete untagged manifests after this many days; not set: no retention policy",
+    { min: 0, max: 365 },
+    { premium: (days) => days !== undefined },
+  ),
+  softDeleteDays: optionalWholeNumber(
+    "Keep deleted artifacts this many days (preview API version); not with retentionDays or replicas; 0 turns soft delete off on a registry that had it",
+    { min: 0, max: 90 },
+  ),
+  quarantine: flag("Hold pushed images in quarantine until a scanner releases them", false, { premium: (on) => on }),
+  exportEnabled: flag("Allow exporting artifacts; false needs publicNetworkAccess Disabled", true, {
+    derivedDefault: { text: "false when publicNetworkAccess is Disabled, else true", from: (s) => s.publicNetworkAccess === "Enabled" },
+    premium: (on) => !on,
+  }),
+  dataEndpointEnabled: flag("Dedicated data endpoints <name>.<region>.data.azurecr.io", false, { premium: (on) => on }),
+  armAudienceTokensEnabled: flag(
+    "Accept Entra ID tokens with the ARM audience (set explicitly either way; Azure Policy 42781ec6); App Service and Container Apps pulling with a managed identity need true",
+    false,
+  ),
+  encryption: encryptionSetting,
+  identity: identitySetting,
+  lock: lockSetting,
+  webhooks: webhooksSetting,
+  scopeMaps: scopeMapsSetting,
+  pullIdentity: pullIdentitySetting,
+} satisfies Record<string, Setting<unknown>>;
+
+export type SettingName = keyof typeof SETTINGS;
+export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
+
+/** The arguments with every default applied and every rule checked. */
+export type ResolvedArgs = { -readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
+
+type Defaults = { [K in SettingName as (typeof SETTINGS)[K] extends { default: unknown } ? K : never]: ValueOf<(typeof SETTINGS)[K]> };
+
+/** Defaults of the settings that have one value for a default (Pulumi.yaml declares the same). */
+export const DEFAULTS = Object.fromEntries(
+  Object.entries(SETTINGS).flatMap(([name, setting]) => ("default" in setting ? [[name, setting.default]] : [])),
+) as Defaults;
+
+/**
+ * Checks every setting, its type and range, and the combinations, and applies defaults. Runs before
+ * any resource is declared; throws a ValidationError naming every setting with a value that is not
+ * allowed, the value and what is allowed.
+ */
+export function resolveArgs(input: unknown): ResolvedArgs {
+  // Every mistake is found in one run: each setting is read on its own, its problems collected.
+  const problems = new Problems();
+  if (input !== undefined && (typeof input !== "object" || input === null || Array.isArray(input))) {
+    throw new ValidationError("args", `${show(input)} is not allowed: use an object`);
+  }
+  const record = (input ?? {}) as Record<string, unknown>;
+  problems.attempt(() => read.object("", record, SETTING_NAMES), {});
+  const resolved: Record<string, unknown> = {};
+  for (const name of SETTING_NAMES) {
+    const setting: Setting<unknown> = SETTINGS[name];
+    // An empty string, as Pulumi.yaml declares for settings without a default, means "not set".
+    const value = record[name] === "" ? undefined : record[name];
+    resolved[name] = problems.attempt(() => setting.read(value, name), setting.fallback);
+  }
+  for (const name of SETTING_NAMES) {
+    const setting: Setting<unknown> = SETTINGS[name];
+    if (resolved[name] === undefined && setting.derivedDefault) resolved[name] = setting.derivedDefault.from(resolved);
+  }
+  const settings = resolved as ResolvedArgs;
+  settings.identity = withKeyIdentity(settings.identity, settings.encryption);
+  // Rules across settings judge the values read: each runs unless a setting it reads is already wrong
+  // (its value then is a stand-in, and the rule would only add noise).
+  check([REPLICA_ELSEWHERE], settings, problems, problems.failedSettings());
+  // A replica in the registry's own region makes `replicas` wrong, like a problem found reading it.
+  check([...PREMIUM_GATES, ...COMBINATIONS], settings, problems, problems.failedSettings());
+  problems.throwIfAny();
+  return settings;
+}
+
+/** A rule across settings: the settings it reads, and the problem when it is broken. */
+interface Combination {
+  reads: readonly SettingName[];
+  /** The setting to name and what is wrong, or nothing when the rule holds. */
+  broken: (args: ResolvedArgs) => [setting: string, problem: string] | undefined;
+}
+
+const REPLICA_ELSEWHERE: Combination = {
+  reads: ["location", "replicas"],
+  broken: (a) => {
+    const index = a.replicas.findIndex((replica) => a.location && replica.location === a.location);
+    return index < 0
+      ? undefined
+      : [
+          `replicas[${index}].location`,
+          `${show(a.replicas[index].location)} is not allowed: it is the registry's own region; a replica goes to another`,
+        ];
+  },
+};
+
+/** Features Azure will not combine. */
+const COMBINATIONS: readonly Combination[] = [
+  {
+    reads: ["publicNetworkAccess", "ipRules", "privateEndpoints"],
+    broken: (a) =>
+      a.publicNetworkAccess === "Disabled" && a.ipRules.length > 0
+        ? ["ipRules", `${show(a.ipRules)} is not allowed with publicNetworkAccess: Disabled: IP rules filter public access, which is off`]
+        : undefined,
+  },
+  {
+    reads: ["exportEnabled", "publicNetworkAccess", "privateEndpoints", "ipRules"],
+    broken: (a) =>
+      !a.exportEnabled && a.publicNetworkAccess !== "Disabled"
+        ? ["exportEnabled", "false needs publicNetworkAccess: Disabled: Azure only disables exports on a registry without public access"]
+        : undefined,
+  },
+  {
+    reads: ["softDeleteDays", "retentionDays"],
+    broken: (a) =>
+      a.softDeleteDays && a.retentionDays !== undefined
+        ? ["softDeleteDays", `${a.softDeleteDays} is not allowed together with retentionDays: Azure takes one of the two`]
+        : undefined,
+  },
+  {
+    reads: ["softDeleteDays", "replicas"],
+    broken: (a) =>
+      a.softDeleteDays && a.replicas.length > 0
+        ? ["softDeleteDays", `${a.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`]
+        : undefined,
+  },
+];
+
+/** The Premium gates of the table, as rules across `sku` and the setting. */
+const PREMIUM_GATES: readonly Combination[] = SETTING_NAMES.flatMap((name) => {
+  const setting: Setting<unknown> = SETTINGS[name];
+  if (!setting.premium) return [];
+  return [
+    {
+      reads: ["sku", name],
+      broken: (a: ResolvedArgs) =>
+        a.sku !== "Premium" && setting.premium?.(a[name]) ? [name, `${show(a[name])} needs sku Premium; sku is ${show(a.sku)}`] : undefined,
+    } satisfies Combination,
+  ];
+});
+
+/** Runs rules across settings, each unless a setting it reads has failed (its value is then a stand-in). */
+function check(rules: readonly Combination[], args: ResolvedArgs, problems: Problems, failed: ReadonlySet<string>): void {
+  for (const { reads, broken } of rules) {
+    const found = reads.some((name) => failed.has(name)) ? undefined : broken(args);
+    if (found) problems.attempt(() => fail(...found), undefined);
+  }
+}
+
+function fail(setting: string, problem: string): never {
+  throw new ValidationError(setting, problem);
+}
