@@ -1,11 +1,11 @@
 import * as path from "path";
 import { load } from "js-yaml";
-import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
-import type { PlannedResource } from "../testing/harness";
-import type { Plan } from "./plan";
-import type { PlanDocument } from "./plan-compare";
-import { estimateCost, renderCostText } from "./plan-cost";
-import { manualSteps } from "./plan-steps";
+import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../../components/azure-facts";
+import type { PlannedResource } from "../../testing/harness";
+import type { Plan } from "./index";
+import type { PlanDocument } from "./compare";
+import { estimateCost, renderCostText } from "./cost";
+import { manualSteps } from "./steps";
 
 /**
  * The JSON contract: project, stack, resources (with the input paths whose change replaces each),

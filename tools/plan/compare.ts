@@ -4,14 +4,14 @@
  * cost estimate, offline. Secrets are "[secret]" on both sides and never shown; a secret input whose
  * fingerprint differs (see secretFingerprints in testing/harness.ts) reads "[secret] → [secret] (changed)".
  */
-import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
-import { armRegionName } from "../components/azure-regions";
-import type { PolicyViolation } from "../policy/evaluate";
-import { CostEstimate, PlanResource, estimateCost, formatMoney } from "./plan-cost";
-import { decodedTask } from "./plan-render";
-import { formatPath } from "../testing/harness";
+import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../../components/azure-facts";
+import { armRegionName } from "../../components/azure-regions";
+import type { PolicyViolation } from "../../policy/evaluate";
+import { CostEstimate, PlanResource, estimateCost, formatMoney } from "./cost";
+import { decodedTask } from "./render";
+import { formatPath } from "../../testing/harness";
 
-/** One resource of the JSON contract (see renderJson in plan-render.ts). */
+/** One resource of the JSON contract (see renderJson in render.ts). */
 export interface PlanDocumentResource extends PlanResource {
   parent: string | null;
   custom: boolean;
@@ -365,7 +365,7 @@ function compareViolations(before: readonly PolicyViolation[], after: readonly P
 }
 
 /**
- * Both sides priced with this checkout's table (tools/prices.json): a change of prices in the same
+ * Both sides priced with this checkout's table (tools/plan/prices.json): a change of prices in the same
  * branch is not reported as a change of resources, and a base plan written before plans carried a
  * cost still gets one.
  */
