@@ -1,5 +1,5 @@
 import { SKUS } from "../components/azure-facts";
-import type { PlanDocument } from "../tools/plan/compare";
+import type { PlanDocument } from "../tools/plan/document";
 import {
   CostEstimate,
   HOURS_PER_MONTH,

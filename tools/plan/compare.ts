@@ -7,37 +7,10 @@
 import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../../components/azure-facts";
 import { armRegionName } from "../../components/azure-regions";
 import type { PolicyViolation } from "../../policy/evaluate";
-import { CostEstimate, PlanResource, estimateCost, formatMoney } from "./cost";
-import { decodedTask } from "./render";
+import { decodedTask } from "./acr-task";
+import { estimateCost, formatMoney } from "./cost";
+import type { PlanDocument, PlanDocumentResource } from "./document";
 import { formatPath } from "../../testing/harness";
-
-/** One resource of the JSON contract (see renderJson in render.ts). */
-export interface PlanDocumentResource extends PlanResource {
-  parent: string | null;
-  custom: boolean;
-  protect: boolean;
-  dependsOn: string[];
-  /** Input paths whose change replaces the resource (the resource option); absent from older documents. */
-  replaceOnChanges?: string[];
-  /** Input paths the engine never updates (the resource option); absent from older documents. */
-  ignoreChanges?: string[];
-  /** Deleted before its replacement is made (the resource option); absent from older documents. */
-  deleteBeforeReplace?: boolean;
-  /** For each input, the URNs its value comes from; absent from older documents. */
-  propertyDependencies?: Record<string, string[]>;
-  /** A fingerprint of each secret input by path, never the secret; absent from older documents. */
-  secretFingerprints?: Record<string, string>;
-}
-
-/** A plan as `npm run plan -- --format json` writes it; `cost` where the plan carries an estimate. */
-export interface PlanDocument {
-  project: string;
-  stack: string;
-  resources: PlanDocumentResource[];
-  outputs: Record<string, unknown>;
-  policyViolations: PolicyViolation[];
-  cost?: CostEstimate;
-}
 
 export interface InputChange {
   /** `sku.name`, `privateLinkServiceConnections[0].groupIds`, `tags["a.b"]`. */
