@@ -3,8 +3,9 @@ import * as os from "os";
 import * as path from "path";
 import { MOCK_SECRET_PREFIX, readStackFile } from "../testing";
 import { secretFingerprints } from "../testing/harness";
-import { PlanComparison, PlanDocument, PlanDocumentResource, comparePlans, renderComparisonText } from "../tools/plan-compare";
-import { HOURS_PER_MONTH, PRICES, estimateCost } from "../tools/plan-cost";
+import { PlanComparison, comparePlans, renderComparisonText } from "../tools/plan/compare";
+import type { PlanDocument, PlanDocumentResource } from "../tools/plan/document";
+import { HOURS_PER_MONTH, PRICES, estimateCost } from "../tools/plan/cost";
 import { planDocument, replaceIn } from "./support/plan-documents";
 
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;

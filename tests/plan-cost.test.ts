@@ -1,5 +1,5 @@
 import { SKUS } from "../components/azure-facts";
-import type { PlanDocument } from "../tools/plan-compare";
+import type { PlanDocument } from "../tools/plan/document";
 import {
   CostEstimate,
   HOURS_PER_MONTH,
@@ -9,7 +9,7 @@ import {
   estimateCost,
   formatMoney,
   renderCostText,
-} from "../tools/plan-cost";
+} from "../tools/plan/cost";
 import { planDocument } from "./support/plan-documents";
 
 // Every expected amount is derived from prices.json, so a new price table changes the expectations with it.

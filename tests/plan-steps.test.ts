@@ -1,6 +1,6 @@
 import { ContainerRegistry, ContainerRegistryArgs } from "../components";
 import { runProgram } from "../testing";
-import { manualSteps } from "../tools/plan-steps";
+import { manualSteps } from "../tools/plan/steps";
 import { runStack } from "./support/stacks";
 
 /** The manual steps of one registry declared with these arguments. */

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Entry point of the command-line tools: `node tools/run.js <plan|images|bench> [args]`. npm
 // scripts call it with the Node.js 22 that `npm ci` installs into node_modules/.bin; the package
-// installs it as the `acr-infra` command. Entries are named without extension: the sources are
-// .ts (run through ./register), the built package has .js.
+// installs it as the `acr-infra` command. Entries are named without extension, a folder by its
+// index: the sources are .ts (run through ./register), the built package has .js.
 "use strict";
 require("./register");
 
@@ -13,7 +13,7 @@ const path = require("path");
 // package leaves both out.
 const entries = { plan: "./plan", images: "./images/cli", bench: "./bench", generate: "./generate/main" };
 const available = Object.keys(entries).filter((name) =>
-  [".ts", ".js"].some((extension) => fs.existsSync(path.join(__dirname, `${entries[name]}${extension}`))),
+  [".ts", ".js", "/index.ts", "/index.js"].some((suffix) => fs.existsSync(path.join(__dirname, `${entries[name]}${suffix}`))),
 );
 const [command, ...args] = process.argv.slice(2);
 if (!available.includes(command)) {

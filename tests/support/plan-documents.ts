@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { PlanDocument } from "../../tools/plan-compare";
+import type { PlanDocument } from "../../tools/plan/document";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 

@@ -11,14 +11,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import * as yaml from "js-yaml";
-import { ValidationError } from "../components/validation";
-import { PolicyViolation } from "../policy/evaluate";
-import { ProgramRun, requireProgram } from "../testing/harness";
-import { planProgram } from "../testing/plan";
-import { readStackFile } from "../testing/stack-config";
-import { comparePlans, renderComparisonText, type PlanDocument } from "./plan-compare";
-import { planDocument, renderJson, renderMermaid, renderText } from "./plan-render";
+import { ValidationError } from "../../components/validation";
+import { comparePlans, renderComparisonText } from "./compare";
+import { planDocument, type PlanDocument } from "./document";
+import { makePlan, type PlanInput } from "./make";
+import { renderJson, renderMermaid, renderText } from "./render";
 
 const FORMATS = ["text", "json", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
@@ -34,22 +31,8 @@ const USAGE = `usage: npm run plan -- [--stack <name>] [--config <stack yaml>] [
              replaced or updated, input by input, and the change in cost, instead of the whole plan
 `;
 
-export interface Plan {
-  run: ProgramRun;
-  production: boolean;
-  violations: PolicyViolation[];
-  programFile: string;
-  configFile: string;
-  /** The stack file's settings by full key, as read (encrypted ones as placeholders). */
-  config: Record<string, unknown>;
-}
-
 /** What the user asked for, checked. */
-interface PlanRequest {
-  stack: string;
-  configFile: string;
-  programFile: string;
-  projectDir: string;
+interface PlanRequest extends PlanInput {
   format: Format;
   /** Where to write the plan; stdout when absent. */
   out?: string;
@@ -134,40 +117,6 @@ function findProjectDir(dir: string): string {
     if (fs.existsSync(path.join(current, "Pulumi.yaml"))) return current;
     if (path.dirname(current) === current) return dir;
   }
-}
-
-function projectName(projectDir: string): string {
-  const file = path.join(projectDir, "Pulumi.yaml");
-  if (!fs.existsSync(file)) return "acr-infra";
-  const project = yaml.load(fs.readFileSync(file, "utf8")) as { name?: unknown } | undefined;
-  return typeof project?.name === "string" ? project.name : "acr-infra";
-}
-
-const PRODUCTION_NAMES = new Set(["prod", "production"]);
-
-/**
- * A stack is production when its name says so (prod, production, prod-*) or its config tags it
- * `environment: prod|production`; production-only policies are mandatory there.
- */
-export function isProduction(stack: string, config: Record<string, unknown>): boolean {
-  const tags = config["acr-infra:tags"] as Record<string, unknown> | undefined;
-  const environment = typeof tags?.environment === "string" ? tags.environment.toLowerCase() : "";
-  return PRODUCTION_NAMES.has(stack.toLowerCase().split(/[-_.]/)[0]) || PRODUCTION_NAMES.has(environment);
-}
-
-/** Makes the plan of one stack. Throws ValidationError for bad input or config. */
-export async function makePlan(request: Omit<PlanRequest, "format">): Promise<Plan> {
-  const { config, secretKeys } = readStackFile(request.configFile);
-  const production = isProduction(request.stack, config);
-  const { policyViolations, ...run } = await planProgram({
-    project: projectName(request.projectDir),
-    stack: request.stack,
-    config,
-    secretConfigKeys: secretKeys,
-    production,
-    program: () => requireProgram(request.programFile),
-  });
-  return { run, production, violations: policyViolations, programFile: request.programFile, configFile: request.configFile, config };
 }
 
 export interface Io {

@@ -4,8 +4,8 @@
  * above a SKU's included amount, data transfer, ACR Tasks, log ingestion) depends on traffic a plan
  * cannot know: it is named where a resource brings it, and priced at 0, never guessed.
  */
-import { SKUS, Sku, isRegistryResource } from "../components/azure-facts";
-import { armRegionName } from "../components/azure-regions";
+import { SKUS, Sku, isRegistryResource } from "../../components/azure-facts";
+import { armRegionName } from "../../components/azure-regions";
 import PRICE_DATA from "./prices.json";
 
 /** Azure's own month for hourly prices (the pricing calculator's): 730 hours, so 730/24 days. */

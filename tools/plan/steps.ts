@@ -4,9 +4,9 @@
  * still in the file, one-time grants. Shown apart from the policy verdicts, which judge what the
  * stack declares; these say what it cannot do for you.
  */
-import { isRegistryResource } from "../components/azure-facts";
-import type { PlannedResource } from "../testing/harness";
-import { registrySettings } from "../testing/plan";
+import { isRegistryResource } from "../../components/azure-facts";
+import type { PlannedResource } from "../../testing/harness";
+import { registrySettings } from "../../testing/plan";
 
 /** Values the example stack files carry for the user to replace. */
 const PLACEHOLDERS: ReadonlyArray<{ pattern: RegExp; what: string }> = [

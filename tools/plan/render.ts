@@ -1,54 +1,15 @@
+/** The plan for a reader: a text tree, the JSON document, or a Mermaid diagram of the resource graph. */
 import * as path from "path";
-import { load } from "js-yaml";
-import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../components/azure-facts";
-import type { PlannedResource } from "../testing/harness";
-import type { Plan } from "./plan";
-import type { PlanDocument } from "./plan-compare";
-import { estimateCost, renderCostText } from "./plan-cost";
-import { manualSteps } from "./plan-steps";
-
-/**
- * The JSON contract: project, stack, resources (with the input paths whose change replaces each),
- * outputs, policyViolations and the cost estimate. A saved one is what `--compare` reads.
- */
-export function planDocument(plan: Plan): PlanDocument {
-  const { run, violations } = plan;
-  return {
-    project: run.project,
-    stack: run.stack,
-    resources: run.resources.map((r) => ({
-      urn: r.urn,
-      type: r.type,
-      name: r.name,
-      parent: r.parent,
-      custom: r.custom,
-      protect: r.protect,
-      dependsOn: r.dependsOn,
-      inputs: r.inputs,
-      replaceOnChanges: r.replaceOnChanges,
-      ignoreChanges: r.ignoreChanges,
-      deleteBeforeReplace: r.deleteBeforeReplace,
-      propertyDependencies: r.propertyDependencies,
-      secretFingerprints: r.secretFingerprints,
-    })),
-    outputs: run.outputs,
-    policyViolations: violations.map((v) => ({ policy: v.policy, enforcement: v.enforcement, urn: v.urn, message: v.message })),
-    cost: estimateCost(run.resources),
-  };
-}
+import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../../components/azure-facts";
+import type { PlannedResource } from "../../testing/harness";
+import { decodedTask } from "./acr-task";
+import { estimateCost, renderCostText } from "./cost";
+import { planDocument } from "./document";
+import type { Plan } from "./make";
+import { manualSteps } from "./steps";
 
 export function renderJson(plan: Plan): string {
   return `${JSON.stringify(planDocument(plan), null, 2)}\n`;
-}
-
-/** A base64 ACR Task definition (YAML) as the object it encodes; undefined when it is not one. */
-export function decodedTask(encoded: string): { steps?: { cmd?: unknown }[] } | undefined {
-  try {
-    const definition = load(Buffer.from(encoded, "base64").toString("utf8"));
-    return definition !== null && typeof definition === "object" ? definition : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** The commands of a base64 ACR Task definition (`acr purge ...`), so the plan shows what a task runs. */

@@ -1,0 +1,81 @@
+/**
+ * Azure's delete locks, read offline: which deletes and replacements a CanNotDelete or ReadOnly lock
+ * of the base plan makes Azure refuse.
+ */
+import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../../../components/azure-facts";
+import type { PlanDocument, PlanDocumentResource } from "../document";
+import type { ResourceChange } from "./model";
+
+const LOCK_TYPE = "azure-native:authorization:ManagementLockByScope";
+
+/**
+ * A lock scope's parts, lowercased as ARM compares them: the resource group, and for a top-level
+ * resource (`/subscriptions/s/resourceGroups/rg/providers/ns/type/name`) its kind (`ns/type`) and name.
+ */
+function lockScope(scope: string): { text: string; resourceGroup?: string; kind?: string; name?: string } {
+  const text = scope.toLowerCase().replace(/\/+$/, "");
+  const match = /^\/subscriptions\/[^/]+\/resourcegroups\/([^/]+)(?:\/providers\/([^/]+\/[^/]+)\/([^/]+)|(\/.+))?$/.exec(text);
+  if (!match) return { text };
+  // A deeper scope (a child resource) is matched only through scope and resourceUri.
+  if (match[4]) return { text };
+  return { text, resourceGroup: match[1], kind: match[2], name: match[3] };
+}
+
+/** Where a resource type keeps the name of the top-level ARM resource it is, or is a child of. */
+const TOP_LEVEL_NAME: ReadonlyArray<{ kind: string; type: (type: string) => boolean; input: string }> = [
+  { kind: "microsoft.containerregistry/registries", type: (t) => t.startsWith("azure-native:containerregistry:"), input: "registryName" },
+  { kind: "microsoft.storage/storageaccounts", type: (t) => t.startsWith("azure-native:storage:"), input: "accountName" },
+];
+
+/**
+ * Whether a lock of the base plan covers a resource: the lock's scope is the resource group the
+ * resource is in, the resource itself or its top-level parent (same kind, name and resource group),
+ * or what the resource extends (`scope`, `resourceUri`). ARM locks are inherited by everything under
+ * their scope (Management Locks REST API, 2016-09-01).
+ */
+function lockedBy(locks: ReturnType<typeof lockScope>[], r: PlanDocumentResource): boolean {
+  const input = (key: string) => (typeof r.inputs[key] === "string" ? r.inputs[key].toLowerCase() : undefined);
+  const group = input("resourceGroupName");
+  return locks.some((lock) => {
+    for (const key of ["scope", "resourceUri"]) {
+      const extended = input(key);
+      if (extended && (extended === lock.text || extended.startsWith(`${lock.text}/`))) return true;
+    }
+    if (!lock.resourceGroup || group !== lock.resourceGroup) return false;
+    if (!lock.kind) return true;
+    if (
+      r.type === GENERIC_RESOURCE_TOKEN &&
+      genericResourceType(r.inputs).toLowerCase() === lock.kind &&
+      input("resourceName") === lock.name
+    ) {
+      return true;
+    }
+    return TOP_LEVEL_NAME.some((top) => top.kind === lock.kind && top.type(r.type) && input(top.input) === lock.name);
+  });
+}
+
+/**
+ * Marks each deleted or replaced resource that a delete lock of the base plan still covers while
+ * this update runs (see lockedBy).
+ */
+export function markBlockedByLocks(resources: ResourceChange[], base: PlanDocument): void {
+  const before = new Map(base.resources.map((r) => [r.urn, r]));
+  // A lock that the base declares stands until an update removes it: a delete in that same update
+  // may run before the lock's own delete, so it is refused all the same.
+  // The exception: a lock deleted or replaced in this update together with the very resource it
+  // points at, which it depends on, goes first (the engine deletes dependents before what they depend on).
+  const goes = new Set(resources.filter((r) => r.action === "delete" || r.action === "replace").map((r) => r.urn));
+  const locks = base.resources.filter(
+    (r) => r.type === LOCK_TYPE && typeof r.inputs.scope === "string" && r.inputs.level !== "NotSpecified",
+  );
+  for (const change of resources) {
+    const old = before.get(change.urn);
+    if (old && old.type !== LOCK_TYPE && goes.has(change.urn)) {
+      const standing = locks.filter((lock) => !(goes.has(lock.urn) && lock.dependsOn.includes(old.urn)));
+      change.blockedByLock = lockedBy(
+        standing.map((lock) => lockScope(lock.inputs.scope as string)),
+        old,
+      );
+    }
+  }
+}
