@@ -101,7 +101,7 @@ const CONTAINER_REGISTRY: Definition[] = [
   ],
 ];
 
-/** Left to the team, with the reason the README's "What prod meets" gives. */
+/** Left to the team, with the reason docs/policies.md's "What prod meets" gives. */
 const EXCEPTIONS: Definition[] = [
   [
     "5b9159ae-1701-4a6f-9a7a-aa9c8ddd0580",
