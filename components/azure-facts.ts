@@ -1,5 +1,5 @@
 /**
- * Azure facts the component depends on, each kept once, as data (see shared REFERENCE.md).
+ * Azure facts the component depends on, each kept once, as data; each names the source it was read from.
  */
 
 /** Built-in role definition GUIDs: the same in every subscription. */

@@ -2,20 +2,46 @@ import * as fs from "fs";
 import * as path from "path";
 import * as acrInfra from "../components";
 import { SETTINGS, SETTING_NAMES } from "../components/settings";
+import { policies } from "../policy/rules";
 import { generatedFiles } from "../tools/generate/main";
+import { renderPoliciesDoc } from "../tools/generate/policies-doc";
 
 const ROOT = path.join(__dirname, "..");
 
-describe("what the settings table declares elsewhere is generated from it", () => {
+/** The lines where two texts part, each as `line N: committed | generated`, at most `limit` of them. */
+function drift(committed: string, generated: string, limit = 5): string[] {
+  const a = committed.split("\n");
+  const b = generated.split("\n");
+  const lines: string[] = [];
+  for (let i = 0; i < Math.max(a.length, b.length) && lines.length < limit; i++) {
+    if (a[i] !== b[i]) lines.push(`line ${i + 1}:\n  committed: ${a[i] ?? "(none)"}\n  generated: ${b[i] ?? "(none)"}`);
+  }
+  return lines;
+}
+
+describe("what the settings table and the policy rules declare elsewhere is generated from them", () => {
   let files: Record<string, string>;
   beforeAll(() => {
     files = generatedFiles();
   });
 
-  test.each(["components/args.ts", "Pulumi.yaml", "docs/configuration.md"])("%s is up to date (else: npm run generate)", (file) => {
-    const current = fs.readFileSync(path.join(ROOT, file), "utf8");
-    // Named, so a failure says which file drifted from the table.
-    expect({ file, upToDate: current === files[file] }).toEqual({ file, upToDate: true });
+  test.each(["components/args.ts", "Pulumi.yaml", "docs/configuration.md", "docs/policies.md"])("%s is up to date", (file) => {
+    const target = path.join(ROOT, file);
+    const committed = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : "";
+    if (committed !== files[file]) {
+      throw new Error(
+        `${file} differs from what it is generated from: run \`npm run generate\` and commit the result.\n${drift(committed, files[file]).join("\n")}`,
+      );
+    }
+  });
+
+  test("the policies page lists every rule once, with both of its levels", () => {
+    const page = renderPoliciesDoc();
+    for (const policy of policies) {
+      const rows = page.split("\n").filter((line) => line.startsWith(`| \`${policy.name}\` |`));
+      expect(rows).toHaveLength(1);
+      expect(rows[0]).toContain(`| ${policy.enforcementLevel} | ${policy.productionEnforcementLevel} |`);
+    }
   });
 
   test("the public argument type has a documented field for every setting, in the table's order", () => {

@@ -4,6 +4,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { POLICIES_DOC, renderPoliciesDoc } from "./policies-doc";
 import { renderArgsModule, renderConfigurationDoc, renderPulumiYaml } from "./settings-docs";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -15,6 +16,7 @@ export function generatedFiles(): Record<string, string> {
     "components/args.ts": renderArgsModule(),
     "Pulumi.yaml": renderPulumiYaml(pulumiYaml),
     "docs/configuration.md": renderConfigurationDoc(),
+    [POLICIES_DOC]: renderPoliciesDoc(),
   };
 }
 
