@@ -17,6 +17,8 @@ export interface Setting<T> {
   readonly typeFrom?: string;
   /** One line: what the setting does. */
   readonly description: string;
+  /** What a user must know beyond the one line, for docs/configuration.md: consequences, upgrade notes. */
+  readonly details?: string;
   /** What values are allowed, in words, when the type does not say it all. */
   readonly allowed?: string;
   /** Stack config passes the value as written text; the other settings are YAML/JSON values. */
@@ -43,12 +45,12 @@ export type ValueOf<S> = S extends Setting<infer T> ? T : never;
 export function flag(
   description: string,
   defaultValue: boolean,
-  more: Partial<Pick<Setting<boolean>, "premium" | "derivedDefault">> = {},
+  more: Partial<Pick<Setting<boolean>, "premium" | "derivedDefault" | "details">> = {},
 ): Setting<boolean> {
   return {
     type: "boolean",
     description,
-    configType: more.derivedDefault ? undefined : "boolean",
+    ...(more.derivedDefault ? {} : { configType: "boolean" as const }),
     configDefault: more.derivedDefault ? "" : defaultValue,
     ...(more.derivedDefault ? {} : { default: defaultValue }),
     read: (value, setting) =>
@@ -76,7 +78,7 @@ export function wholeNumber(description: string, range: { min: number; max: numb
 export function optionalWholeNumber(
   description: string,
   range: { min: number; max: number },
-  more: Pick<Setting<number | undefined>, "premium"> = {},
+  more: Pick<Setting<number | undefined>, "premium" | "details"> = {},
 ): Setting<number | undefined> {
   return {
     type: "number",
@@ -155,7 +157,7 @@ export function list<T>(
     read: (value: unknown, setting: string) => T;
     unique?: { key: (item: T) => string | undefined; what: string };
   },
-  more: Pick<Setting<T[]>, "premium" | "allowed"> = {},
+  more: Pick<Setting<T[]>, "premium" | "allowed" | "details"> = {},
 ): Setting<T[]> {
   return {
     type: `${item.type}[]`,
@@ -196,7 +198,7 @@ export function requireUnique(setting: string, values: readonly string[], what: 
 /** An object setting whose module reads it (a child resource's arguments). */
 export function object<T>(
   description: string,
-  part: Pick<Setting<T>, "type" | "typeFrom" | "read" | "fallback" | "configDefault" | "premium"> & { default?: T },
+  part: Pick<Setting<T>, "type" | "typeFrom" | "read" | "fallback" | "configDefault" | "premium" | "details"> & { default?: T },
 ): Setting<T> {
   return { description, ...part };
 }

@@ -77,7 +77,11 @@ export const SETTINGS = {
   zoneRedundancy: flag(
     "Spread the registry over availability zones; sent when the registry is created, never updated after (Azure calls the property legacy)",
     false,
-    { premium: (on) => on },
+    {
+      premium: (on) => on,
+      details:
+        "Registries in regions with availability zones are zone-redundant either way; Azure may read the property back as Disabled, so the component ignores it after creation.",
+    },
   ),
   replicas: replicasSetting,
   retentionDays: optionalWholeNumber(
@@ -88,6 +92,10 @@ export const SETTINGS = {
   softDeleteDays: optionalWholeNumber(
     "Keep deleted artifacts this many days (preview API version); not with retentionDays or replicas; 0 turns soft delete off on a registry that had it",
     { min: 0, max: 90 },
+    {
+      details:
+        "Set, the registry is declared at the preview API version that has soft delete (docs/registry-api.md). Removing the setting would go back to the GA version, which cannot say soft delete is off, and leave it on in Azure: set 0 first.",
+    },
   ),
   quarantine: flag("Hold pushed images in quarantine until a scanner releases them", false, { premium: (on) => on }),
   exportEnabled: flag("Allow exporting artifacts; false needs publicNetworkAccess Disabled", true, {

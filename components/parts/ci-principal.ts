@@ -9,7 +9,7 @@ import { assignRole, requireOptInForPrivilegedRole } from "./role-assignments";
 
 /** Which GitHub Actions runs may sign in as the CI identity (one of branch, environment, tag, pullRequest). */
 export interface GitHubSubjectArgs {
-  /** `owner/repository`. */
+  /** `owner/repository`, or `owner@<id>/repository@<id>` where the repository's OIDC subject uses ids. */
   repository: string;
   /** Runs on this branch, e.g. `main` (or `refs/heads/main`). */
   branch?: string;

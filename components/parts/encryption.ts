@@ -49,5 +49,7 @@ export const encryptionSetting = object<EncryptionArgs | undefined>(
     fallback: undefined,
     configDefault: {},
     premium: (encryption) => encryption !== undefined,
+    details:
+      "The key's identity is added to the registry's identities. Adding or removing encryption (or changing location) replaces the registry, which deletes every image in it: Pulumi refuses on a protected registry, and a preview shows the replacement. Private endpoints keep pointing at the old registry's connection: replace them after (pulumi up --replace <endpoint urn>).",
   },
 );

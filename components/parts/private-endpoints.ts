@@ -43,7 +43,11 @@ export const privateEndpointsSetting = list(
     read: readPrivateEndpoint,
     unique: { key: (endpoint) => endpoint.subnetId, what: "subnet (one endpoint per subnet)" },
   },
-  { premium: (endpoints) => endpoints.length > 0 },
+  {
+    premium: (endpoints) => endpoints.length > 0,
+    details:
+      "Each endpoint is named from its subnet, so reordering the list changes nothing; a new subnet is a new endpoint (ARM cannot move one). With endpoints and no IP rules, publicNetworkAccess defaults to Disabled.",
+  },
 );
 
 /** azure-native names an endpoint after its logical name plus a random suffix; Azure allows 64 characters. */

@@ -8,7 +8,7 @@ import { read } from "../validation";
 export interface ReplicaArgs {
   /** The replica's region: another than the registry's. */
   location: string;
-  /** Default `true`. */
+  /** Default `true`; set `false` in a region without availability zones. Set when the replica is created, as the registry's. */
   zoneRedundancy?: boolean;
   /** Serve pulls from this region's own endpoint. Default `true`. */
   regionalEndpointEnabled?: boolean;

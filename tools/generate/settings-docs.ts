@@ -181,6 +181,12 @@ export function renderConfigurationDoc(): string {
     }),
     "",
   ];
+  const noted = entries().filter(([, setting]) => setting.details);
+  if (noted.length > 0) {
+    lines.push("## Notes", "");
+    for (const [name, setting] of noted) lines.push(`- \`${name}\`: ${setting.details}`);
+    lines.push("");
+  }
   const documented = new Set<string>();
   for (const [, setting] of entries()) {
     for (const { name, fields } of childFields(setting)) {
