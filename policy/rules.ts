@@ -1,229 +1,36 @@
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import * as storage from "@pulumi/azure-native/storage";
-import {
-  EnforcementLevel,
-  PolicyResource,
-  ResourceValidationArgs,
-  ResourceValidationPolicy,
-  ReportViolation,
-  StackValidationPolicy,
-  validateResourceOfType,
-} from "@pulumi/policy";
-import {
-  AUDIT_CATEGORY_GROUPS,
-  PRIVILEGED_ROLES,
-  REGISTRY_AUDIT_LOG_CATEGORIES,
-  ROLE_DEFINITION_IDS,
-  TYPED_REGISTRY_TOKEN,
-  isGenericRegistry,
-} from "../components/azure-facts";
+import { PolicyResource, validateResourceOfType } from "@pulumi/policy";
+import { AUDIT_CATEGORY_GROUPS, PRIVILEGED_ROLES, REGISTRY_AUDIT_LOG_CATEGORIES, ROLE_DEFINITION_IDS } from "../components/azure-facts";
 import { SECRET_MASK } from "./secret-mask";
+import {
+  adminUserDisabled,
+  anonymousPullDisabled,
+  armAudienceTokensDisabled,
+  customerManagedKey,
+  dedicatedDataEndpoints,
+  exportsDisabled,
+  networkRestricted,
+  quarantineEnabled,
+  retentionPolicySet,
+  skuStandardOrPremium,
+} from "./registry-rules";
+import {
+  AcrPolicy,
+  DIAGNOSTIC_SETTING,
+  REPLICATION,
+  RegistryView,
+  TASK,
+  isDisabled,
+  isEnabled,
+  isRegistry,
+  registryView,
+} from "./registry-view";
 
-/**
- * A security rule for registries, as a @pulumi/policy object plus how strict it is on production
- * stacks. The offline plan and the tests call these directly; policy/index.ts hands the same
- * objects to `pulumi preview --policy-pack policy`.
- */
-export type AcrPolicy = (ResourceValidationPolicy | StackValidationPolicy) & {
-  enforcementLevel: EnforcementLevel;
-  /** The level on production stacks (named prod or production, or tagged environment: prod). */
-  productionEnforcementLevel: EnforcementLevel;
-  /**
-   * False for rules that need the offline plan's view: a real preview hands policies every secret
-   * already decrypted, so "is this value a secret" cannot be asked there.
-   */
-  inPolicyPack: boolean;
-};
-
-const REPLICATION = "azure-native:containerregistry:Replication";
-const DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting";
-const TASK = "azure-native:containerregistry:Task";
-
-/** Rules for Premium-only features do not apply to a Basic or Standard registry (the SKU rule covers that choice). */
-const premiumOnly = (sku: { name?: unknown } | undefined, args: { notApplicable(reason?: string): never }) => {
-  if (sku?.name !== "Premium") args.notApplicable("the feature needs the Premium SKU");
-};
-
-/**
- * A registry's settings as the policies read them. This component declares the registry with
- * azure-native's generic resource (settings under `properties`, see REGISTRY_API); a team's own
- * stack may use azure-native's typed Registry (settings at the top). Both read the same here.
- */
-export interface RegistryView {
-  sku?: { name?: string };
-  adminUserEnabled?: boolean;
-  anonymousPullEnabled?: boolean;
-  publicNetworkAccess?: string;
-  networkRuleSet?: { defaultAction?: string };
-  networkRuleBypassAllowedForTasks?: boolean;
-  zoneRedundancy?: string;
-  dataEndpointEnabled?: boolean;
-  policies?: {
-    quarantinePolicy?: { status?: string };
-    retentionPolicy?: { status?: string };
-    exportPolicy?: { status?: string };
-    azureADAuthenticationAsArmPolicy?: { status?: string };
-  };
-  encryption?: { status?: string };
-}
-
-/** The settings of a registry resource, or undefined when the resource is not a registry. */
-export function registryView(type: string, props: Record<string, unknown>): RegistryView | undefined {
-  if (type === TYPED_REGISTRY_TOKEN) return props;
-  if (!isGenericRegistry(type, props)) return undefined;
-  return { ...(props.properties as RegistryView | undefined), sku: props.sku as RegistryView["sku"] };
-}
-
-const isRegistry = (resource: PolicyResource) => registryView(resource.type, resource.props) !== undefined;
-
-/** A resource rule that looks at registries only, either way they are declared. */
-const validateRegistry =
-  (check: (registry: RegistryView, args: ResourceValidationArgs, report: ReportViolation) => void) =>
-  (args: ResourceValidationArgs, report: ReportViolation) => {
-    const registry = registryView(args.type, args.props);
-    if (registry) check(registry, args, report);
-  };
-
-const isEnabled = (status: unknown) => typeof status === "string" && status.toLowerCase() === "enabled";
-const isDisabled = (status: unknown) => typeof status === "string" && status.toLowerCase() === "disabled";
-
-export const adminUserDisabled: AcrPolicy = {
-  name: "acr-admin-user-disabled",
-  description: "The registry's admin user is off (Checkov CKV_AZURE_137, Azure Policy dc921057).",
-  enforcementLevel: "advisory",
-  productionEnforcementLevel: "mandatory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, _, report) => {
-    if (registry.adminUserEnabled === true) {
-      report(
-        "The admin user is on: one shared username and password with push rights. Use Entra ID identities (servicePrincipal, roleAssignments) instead.",
-      );
-    }
-  }),
-};
-
-export const anonymousPullDisabled: AcrPolicy = {
-  name: "acr-anonymous-pull-disabled",
-  description: "Anonymous (unauthenticated) pull is off (CKV_AZURE_138, Azure Policy 9f2dea28).",
-  enforcementLevel: "mandatory",
-  productionEnforcementLevel: "mandatory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, _, report) => {
-    if (registry.anonymousPullEnabled === true) report("Anonymous pull is on: anyone on the internet can pull every image.");
-  }),
-};
-
-export const networkRestricted: AcrPolicy = {
-  name: "acr-network-restricted",
-  description:
-    "Public network access is Disabled, or restricted by network rules with default action Deny (CKV_AZURE_139, Azure Policy 0fdf0491 / d0793b48).",
-  enforcementLevel: "advisory",
-  productionEnforcementLevel: "mandatory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, _, report) => {
-    if (isDisabled(registry.publicNetworkAccess)) return;
-    if (registry.networkRuleSet?.defaultAction === "Deny") return;
-    report(
-      "The registry accepts connections from any network. Set publicNetworkAccess: Disabled (with privateEndpoints) or ipRules (Premium).",
-    );
-  }),
-};
-
-export const skuStandardOrPremium: AcrPolicy = {
-  name: "acr-sku-standard-or-premium",
-  description: "The SKU is Standard or Premium (CKV_AZURE_163): Basic has the lowest limits and no network or retention features.",
-  enforcementLevel: "advisory",
-  productionEnforcementLevel: "mandatory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, _, report) => {
-    if (registry.sku?.name === "Basic") report("The registry is Basic: use Standard or Premium.");
-  }),
-};
-
-export const quarantineEnabled: AcrPolicy = {
-  name: "acr-quarantine-enabled",
-  description: "The quarantine policy is on (CKV_AZURE_166; Premium). Advisory: it holds every pushed image until a scanner releases it.",
-  enforcementLevel: "advisory",
-  productionEnforcementLevel: "advisory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, args, report) => {
-    premiumOnly(registry.sku, args);
-    if (!isEnabled(registry.policies?.quarantinePolicy?.status))
-      report("The quarantine policy is off: set quarantine: true once a scanner releases quarantined images.");
-  }),
-};
-
-export const retentionPolicySet: AcrPolicy = {
-  name: "acr-retention-policy-set",
-  description: "A retention policy deletes untagged manifests (CKV_AZURE_167; Premium).",
-  enforcementLevel: "advisory",
-  productionEnforcementLevel: "advisory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, args, report) => {
-    premiumOnly(registry.sku, args);
-    if (!isEnabled(registry.policies?.retentionPolicy?.status))
-      report("No retention policy: untagged manifests stay forever. Set retentionDays (Premium).");
-  }),
-};
-
-export const dedicatedDataEndpoints: AcrPolicy = {
-  name: "acr-dedicated-data-endpoints",
-  description: "Dedicated data endpoints are on (CKV_AZURE_237; Premium): firewall rules can name the registry's own data hosts.",
-  enforcementLevel: "advisory",
-  productionEnforcementLevel: "advisory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, args, report) => {
-    premiumOnly(registry.sku, args);
-    if (registry.dataEndpointEnabled !== true) report("Dedicated data endpoints are off: set dataEndpointEnabled: true (Premium).");
-  }),
-};
-
-export const armAudienceTokensDisabled: AcrPolicy = {
-  name: "acr-arm-audience-tokens-disabled",
-  description:
-    "Entra ID tokens with the ARM audience are refused for registry access, set explicitly (Azure Policy 42781ec6). Advisory everywhere: App Service and Container Apps pull with such tokens.",
-  enforcementLevel: "advisory",
-  // Azure's own definition audits rather than denies, and Azure's own App Service and Container
-  // Apps need ARM-audience tokens to pull: a production stack that serves them must be able to.
-  productionEnforcementLevel: "advisory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, _, report) => {
-    if (!isDisabled(registry.policies?.azureADAuthenticationAsArmPolicy?.status)) {
-      report(
-        "ARM-audience tokens are not explicitly disabled: any ARM token of an identity with access can be used against the registry. Set armAudienceTokensEnabled: false unless App Service or Container Apps pull from it.",
-      );
-    }
-  }),
-};
-
-export const exportsDisabled: AcrPolicy = {
-  name: "acr-exports-disabled",
-  description: "Exporting artifacts is disabled (Azure Policy 524b0254); only possible with public network access Disabled.",
-  enforcementLevel: "advisory",
-  productionEnforcementLevel: "advisory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, args, report) => {
-    premiumOnly(registry.sku, args);
-    if (!isDisabled(registry.policies?.exportPolicy?.status))
-      report("Exports are allowed: set exportEnabled: false (needs publicNetworkAccess: Disabled).");
-  }),
-};
-
-export const customerManagedKey: AcrPolicy = {
-  name: "acr-customer-managed-key",
-  description: "The registry is encrypted with a customer-managed key (Azure Policy 5b9159ae; Premium).",
-  enforcementLevel: "advisory",
-  productionEnforcementLevel: "advisory",
-  inPolicyPack: true,
-  validateResource: validateRegistry((registry, args, report) => {
-    premiumOnly(registry.sku, args);
-    if (!isEnabled(registry.encryption?.status))
-      report(
-        "Encryption uses Microsoft-managed keys: set encryption with a Key Vault key if your compliance needs a customer-managed key.",
-      );
-  }),
-};
+export * from "./registry-rules";
+export { registryView } from "./registry-view";
+export type { AcrPolicy, RegistryView } from "./registry-view";
 
 export const webhooksUseHttps: AcrPolicy = {
   name: "acr-webhook-https",

@@ -76,6 +76,8 @@ test("the tarball holds the built package and its declarations, not the sources 
     "dist/components/index.d.ts",
     "dist/testing/index.js",
     "dist/policy/rules.js",
+    "dist/policy/registry-rules.js",
+    "LICENSE",
     "dist/tools/run.js",
     "CHANGELOG.md",
     "README.md",
