@@ -2,7 +2,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import type { PlanDocument } from "../../tools/plan/document";
+import { PlanComparison, comparePlans } from "../../tools/plan/compare";
+import type { PlanDocument, PlanDocumentResource } from "../../tools/plan/document";
 
 const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -26,3 +27,47 @@ export function planDocument(stack: "dev" | "prod", edit: (yaml: string) => stri
   if (result.status !== 0 && result.status !== 2) throw new Error(`the ${stack} plan failed (${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout) as PlanDocument;
 }
+
+// Hand-built documents for the rules that decide replace or update.
+export function resource(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  options: Partial<PlanDocumentResource> = {},
+): PlanDocumentResource {
+  return {
+    urn: `urn:pulumi:dev::acr-infra::${type}::${name}`,
+    type,
+    name,
+    parent: null,
+    custom: true,
+    protect: false,
+    dependsOn: [],
+    inputs,
+    ...options,
+  };
+}
+
+export function documentOf(resources: PlanDocumentResource[], options: Partial<PlanDocument> = {}): PlanDocument {
+  return { project: "acr-infra", stack: "dev", resources, outputs: {}, policyViolations: [], ...options };
+}
+
+/** The one changed resource between two versions of one resource. */
+export function change(before: PlanDocumentResource, after: PlanDocumentResource): PlanComparison["resources"][number] {
+  const { resources } = comparePlans(documentOf([before]), documentOf([after]));
+  expect(resources).toHaveLength(1);
+  return resources[0];
+}
+
+export const GENERIC = "azure-native:resources:Resource";
+export const registryInputs = {
+  apiVersion: "2025-11-01",
+  location: "westeurope",
+  parentResourcePath: "",
+  resourceGroupName: "rg",
+  resourceName: "acrone",
+  resourceProviderNamespace: "Microsoft.ContainerRegistry",
+  resourceType: "registries",
+  sku: { name: "Premium" },
+  properties: { policies: { exportPolicy: { status: "enabled" } }, encryption: { status: "disabled" } },
+};
