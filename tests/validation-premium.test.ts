@@ -1,17 +1,5 @@
-import { ValidationError, resolveArgs } from "../components";
-
-const GUID = "11111111-2222-3333-4444-555555555555";
-
-/** The message a user reads for these args, or undefined when they are accepted. */
-function messageFor(args: unknown): string | undefined {
-  try {
-    resolveArgs(args);
-    return undefined;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as Error).message;
-  }
-}
+import { resolveArgs } from "../components";
+import { GUID, messageFor } from "./support/validation";
 
 describe("production features: SKU gates and combinations Azure refuses", () => {
   const SUBNET = "/subscriptions/0/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/pe";

@@ -1,19 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerRegistry, ContainerRegistryArgs, ValidationError, containerRegistryFromConfig, resolveArgs } from "../components";
 import { runProgram } from "../testing";
-
-const GUID = "11111111-2222-3333-4444-555555555555";
-
-/** The message a user reads for these args, or undefined when they are accepted. */
-function messageFor(args: unknown): string | undefined {
-  try {
-    resolveArgs(args);
-    return undefined;
-  } catch (error) {
-    expect(error).toBeInstanceOf(ValidationError);
-    return (error as Error).message;
-  }
-}
+import { GUID, messageFor } from "./support/validation";
 
 describe("every setting is checked, with a message naming the setting, the value and what is allowed", () => {
   test.each<[string, ContainerRegistryArgs | Record<string, unknown>, string]>([
