@@ -1,7 +1,8 @@
 import { ContainerRegistry } from "../components";
 import { privateEndpointName } from "../components/network";
 import { githubSubject } from "../components/principal";
-import { ProgramRun, runProgram } from "../testing";
+import { ProgramRun } from "../testing";
+import { runProgram } from "../testing/harness";
 import { T, registrySettings } from "./support/stacks";
 
 const SUBNET =

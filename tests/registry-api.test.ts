@@ -7,7 +7,8 @@ import { REGISTRY_API } from "../components/azure-facts";
 import { ContainerRegistryArgs, resolveArgs } from "../components/args";
 import { REGISTRY_IGNORE_CHANGES, RegistryBody, registryBody } from "../components/registry";
 import { ContainerRegistry } from "../components";
-import { readStackFile, runProgram } from "../testing";
+import { readStackFile } from "../testing";
+import { runProgram } from "../testing/harness";
 import { checkAgainst, registrySpec } from "./support/openapi";
 import { ROOT } from "./support/stacks";
 

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerRegistry, ContainerRegistryArgs, ValidationError, containerRegistryFromConfig, resolveArgs } from "../components";
-import { runProgram } from "../testing";
+import { runProgram } from "../testing/harness";
 
 const GUID = "11111111-2222-3333-4444-555555555555";
 

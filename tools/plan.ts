@@ -11,11 +11,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import * as yaml from "js-yaml";
 import { ValidationError } from "../components/validation";
 import { PolicyViolation } from "../policy/evaluate";
-import { ProgramRun, requireProgram } from "../testing/harness";
+import { ProgramRun } from "../testing/harness";
 import { planProgram } from "../testing/plan";
+import { findProjectDir } from "../testing/program";
 import { readStackFile } from "../testing/stack-config";
 import { comparePlans, renderComparisonText, type PlanDocument } from "./plan-compare";
 import { planDocument, renderJson, renderMermaid, renderText } from "./plan-render";
@@ -92,7 +92,7 @@ function parseRequest(argv: string[]): PlanRequest | "help" {
       `${JSON.stringify(values.program)} is not a file: give a Pulumi TypeScript program such as index.ts`,
     );
   }
-  const projectDir = findProjectDir(path.dirname(programFile));
+  const projectDir = findProjectDir(path.dirname(programFile)) ?? path.dirname(programFile);
   const configFile = path.resolve(values.config ?? path.join(projectDir, `Pulumi.${stack}.yaml`));
   if (!fs.existsSync(configFile)) {
     const setting = values.config ? "--config" : "--stack";
@@ -128,21 +128,6 @@ function readPlanDocument(file: string): PlanDocument {
   return { outputs: {}, policyViolations: [], ...record } as PlanDocument;
 }
 
-/** The folder of the nearest Pulumi.yaml at or above `dir`; the program's own folder when there is none. */
-function findProjectDir(dir: string): string {
-  for (let current = dir; ; current = path.dirname(current)) {
-    if (fs.existsSync(path.join(current, "Pulumi.yaml"))) return current;
-    if (path.dirname(current) === current) return dir;
-  }
-}
-
-function projectName(projectDir: string): string {
-  const file = path.join(projectDir, "Pulumi.yaml");
-  if (!fs.existsSync(file)) return "acr-infra";
-  const project = yaml.load(fs.readFileSync(file, "utf8")) as { name?: unknown } | undefined;
-  return typeof project?.name === "string" ? project.name : "acr-infra";
-}
-
 const PRODUCTION_NAMES = new Set(["prod", "production"]);
 
 /**
@@ -160,12 +145,12 @@ export async function makePlan(request: Omit<PlanRequest, "format">): Promise<Pl
   const { config, secretKeys } = readStackFile(request.configFile);
   const production = isProduction(request.stack, config);
   const { policyViolations, ...run } = await planProgram({
-    project: projectName(request.projectDir),
+    projectDir: request.projectDir,
     stack: request.stack,
     config,
     secretConfigKeys: secretKeys,
     production,
-    program: () => requireProgram(request.programFile),
+    program: request.programFile,
   });
   return { run, production, violations: policyViolations, programFile: request.programFile, configFile: request.configFile, config };
 }

@@ -1,5 +1,6 @@
 import * as path from "path";
-import { ProgramRun, PlannedResource, readStackFile, runProgram } from "../../testing";
+import { ProgramRun, PlannedResource, readStackFile } from "../../testing";
+import { runProgram } from "../../testing/harness";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
@@ -20,7 +21,7 @@ export function ofType(run: ProgramRun, type: string): PlannedResource[] {
   return run.resources.filter((r) => r.type === type);
 }
 
-export { registrySettings } from "../../testing";
+export { registrySettings } from "../../testing/plan";
 
 export const T = {
   stack: "pulumi:pulumi:Stack",
