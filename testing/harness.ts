@@ -1,6 +1,7 @@
 import { scryptSync } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import type { ReadResourceRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { SECRET_MASK } from "../policy/secret-mask";
 import { AzureMocks } from "./azure-mocks";
 import { findProjectDir, loadProgram, readProjectName } from "./program";
@@ -66,39 +67,37 @@ export interface RunOptions {
   mocks?: pulumi.runtime.Mocks;
 }
 
-// The parts of the SDK's mock monitor and its request that the harness reads. The monitor receives
-// exactly what `pulumi up` would send the engine, so recording here shows the real options.
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect(): boolean | undefined;
-  getDependenciesList(): string[];
-  getAdditionalsecretoutputsList(): string[];
-  getReplaceonchangesList(): string[];
-  getDeletebeforereplace(): boolean;
-  getIgnorechangesList(): string[];
-  getRetainondelete(): boolean;
-  getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
+// What the harness reads of a registration and a read (the engine protocol's requests, typed by the
+// SDK's proto/resource_pb), and the SDK's mock monitor that receives them (runtime/mocks.js, not a
+// typed API: tests/pulumi-sdk.test.ts pins what the harness relies on). The monitor receives exactly
+// what `pulumi up` would send the engine, so recording here shows the real options.
+type RegisterRequest = Pick<
+  RegisterResourceRequest,
+  | "getType"
+  | "getName"
+  | "getParent"
+  | "getCustom"
+  | "getProtect"
+  | "getDependenciesList"
+  | "getAdditionalsecretoutputsList"
+  | "getReplaceonchangesList"
+  | "getDeletebeforereplace"
+  | "getIgnorechangesList"
+  | "getRetainondelete"
+  | "getPropertydependenciesMap"
+  | "getObject"
+>;
 /** A read of an existing resource (a StackReference, a `.get()`). */
-interface ReadRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getDependenciesList(): string[];
-  getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
+type ReadRequest = Pick<ReadResourceRequest, "getType" | "getName" | "getParent" | "getDependenciesList" | "getProperties">;
 type Callback = (error: unknown, response?: { getUrn(): string }) => void;
 interface MockMonitorLike {
   registerResource(request: RegisterRequest, callback: Callback): unknown;
   readResource(request: ReadRequest, callback: Callback): unknown;
+  /** How the mock monitor names a resource; its registerResource and readResource call it. */
   newUrn(parent: string, type: string, name: string): string;
 }
 
-const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const ROOT_STACK_TYPE = pulumi.runtime.rootPulumiStackTypeName;
 
 // The SDK's wire markers for special values (@pulumi/pulumi runtime/rpc).
 const { specialSigKey: SIG_KEY, specialSecretSig: SECRET_SIG, specialResourceSig: RESOURCE_SIG } = pulumi.runtime;
@@ -247,7 +246,7 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
     replaceOnChanges: [...request.getReplaceonchangesList()],
     deleteBeforeReplace: request.getDeletebeforereplace(),
     ignoreChanges: [...request.getIgnorechangesList()],
-    retainOnDelete: request.getRetainondelete(),
+    retainOnDelete: request.getRetainondelete() ?? false,
   }));
   monitor.readResource = recording(monitor.readResource.bind(monitor), (request: ReadRequest) => ({
     ...common(request),
