@@ -4,10 +4,10 @@ import { runProgram } from "../../testing/harness";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
-/** Runs the project's stack program (index.ts) with the config of Pulumi.<stack>.yaml. */
+/** Runs the project's stack program (index.ts, loaded afresh) with the config of Pulumi.<stack>.yaml. */
 export async function runStack(stack: string, extraConfig: Record<string, unknown> = {}): Promise<ProgramRun> {
   const { config, secretKeys } = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
-  return runProgram({ stack, config: { ...config, ...extraConfig }, secretConfigKeys: secretKeys, program: () => require("../../index") });
+  return runProgram({ stack, config: { ...config, ...extraConfig }, secretConfigKeys: secretKeys, program: path.join(ROOT, "index.ts") });
 }
 
 /** The one resource of a type (fails the test when there is not exactly one). */
