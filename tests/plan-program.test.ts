@@ -89,3 +89,11 @@ test("a function that only requires the program, called again, is refused with w
   // The refusal left nothing behind: the next run is whole.
   expect((await planProgram({ ...options, program: TEAM_PROGRAM })).registries()).toHaveLength(1);
 });
+
+test("a program file that stops on its config rejects with its message, and the next run is whole", async () => {
+  await expect(planProgram({ program: STACK_PROGRAM, config: { "acr-infra:sku": "Basic" } })).rejects.toThrow(
+    "acr-infra:location: is missing: set acr-infra:location or azure-native:location to the region, such as westeurope",
+  );
+  const next = await planProgram({ program: STACK_PROGRAM, stack: "dev", config: dev.config, secretConfigKeys: dev.secretKeys });
+  expect(next.registries()).toHaveLength(1);
+});

@@ -4,9 +4,9 @@
 // programs have. No type-checking happens here; `tsc --noEmit` does that.
 //
 // It uses Node's synchronous module customization hooks, `module.registerHooks` (Node.js v22 docs,
-// "Modules: node:module API", added in v23.5.0 and v22.15.0), which both require() and import go
-// through, instead of patching Module._resolveFilename and require.extensions. Hence engines
-// ">=22.15" in package.json.
+// "Modules: node:module API": added in v23.5.0 and v22.15.0, stability 1.1 "active development"),
+// which both require() and import go through, instead of patching Module._resolveFilename and
+// require.extensions. Hence engines ">=22.15" in package.json.
 "use strict";
 const { createHash } = require("crypto");
 const fs = require("fs");
