@@ -53,7 +53,8 @@ function autoname(name: string): string {
 
 type Inputs = Record<string, unknown>;
 type State = { id: string; state: Inputs };
-type ResourceMock = (name: string, inputs: Inputs) => State;
+/** An answer for one resource type: its id and state (output properties) from its logical name and inputs. */
+export type ResourceMock = (name: string, inputs: Inputs) => State;
 
 const subscriptionScope = `/subscriptions/${MOCK_SUBSCRIPTION_ID}`;
 const inGroup = (inputs: Inputs, provider: string, resourceName: string) =>
@@ -193,7 +194,8 @@ export function mockAcrInfraStackOutputs(stackName: string): Record<string, stri
   };
 }
 
-type CallMock = (inputs: Inputs) => Inputs;
+/** An answer for one invoke (function call): its result from its arguments. */
+export type CallMock = (inputs: Inputs) => Inputs;
 
 const CALL_MOCKS: Record<string, CallMock> = {
   "azure-native:authorization:getClientConfig": () => ({

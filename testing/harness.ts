@@ -1,16 +1,10 @@
 import { scryptSync } from "crypto";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import type { ReadResourceRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { SECRET_MASK } from "../policy/secret-mask";
 import { AzureMocks } from "./azure-mocks";
-
-/**
- * Loads a Pulumi program from a file. A program declares its resources when it is loaded, so it is
- * required lazily (after the mocks are in place), never imported.
- */
-export function requireProgram(file: string): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- see above: an import would run the program too early
-  return require(file) as unknown;
-}
+import { findProjectDir, loadProgram, readProjectName } from "./program";
 
 export { SECRET_MASK };
 
@@ -55,9 +49,16 @@ export interface ProgramRun {
 }
 
 export interface RunOptions {
-  /** The program: declares resources, returns its exports (a module object, a plain object, or nothing). */
-  program: () => unknown;
+  /**
+   * The program: its file (such as `path.join(__dirname, "..", "index.ts")`), loaded afresh on each
+   * run; or a function that declares the resources, each time it is called, and returns the exports
+   * (an object, or nothing). A function that `require`s the program declares it once only.
+   */
+  program: string | (() => unknown);
+  /** The project name; by default the name in the program's Pulumi.yaml (see `projectDir`), else "acr-infra". */
   project?: string;
+  /** The folder of the program's Pulumi.yaml; by default the nearest at or above the program's file. */
+  projectDir?: string;
   stack?: string;
   /** Stack config by full key (`acr-infra:sku`); values that are not strings are JSON-encoded as the CLI does. */
   config?: Record<string, unknown>;
@@ -66,44 +67,40 @@ export interface RunOptions {
   mocks?: pulumi.runtime.Mocks;
 }
 
-// The parts of the SDK's mock monitor and its request that the harness reads. The monitor receives
-// exactly what `pulumi up` would send the engine, so recording here shows the real options.
-interface RegisterRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getCustom(): boolean;
-  getProtect(): boolean | undefined;
-  getDependenciesList(): string[];
-  getAdditionalsecretoutputsList(): string[];
-  getReplaceonchangesList(): string[];
-  getDeletebeforereplace(): boolean;
-  getIgnorechangesList(): string[];
-  getRetainondelete(): boolean;
-  getPropertydependenciesMap(): { forEach(callback: (value: { getUrnsList(): string[] }, key: string) => void): void };
-  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
+// What the harness reads of a registration and a read (the engine protocol's requests, typed by the
+// SDK's proto/resource_pb), and the SDK's mock monitor that receives them (runtime/mocks.js, not a
+// typed API: tests/pulumi-sdk.test.ts pins what the harness relies on). The monitor receives exactly
+// what `pulumi up` would send the engine, so recording here shows the real options.
+type RegisterRequest = Pick<
+  RegisterResourceRequest,
+  | "getType"
+  | "getName"
+  | "getParent"
+  | "getCustom"
+  | "getProtect"
+  | "getDependenciesList"
+  | "getAdditionalsecretoutputsList"
+  | "getReplaceonchangesList"
+  | "getDeletebeforereplace"
+  | "getIgnorechangesList"
+  | "getRetainondelete"
+  | "getPropertydependenciesMap"
+  | "getObject"
+>;
 /** A read of an existing resource (a StackReference, a `.get()`). */
-interface ReadRequest {
-  getType(): string;
-  getName(): string;
-  getParent(): string;
-  getDependenciesList(): string[];
-  getProperties(): { toJavaScript(): Record<string, unknown> } | undefined;
-}
+type ReadRequest = Pick<ReadResourceRequest, "getType" | "getName" | "getParent" | "getDependenciesList" | "getProperties">;
 type Callback = (error: unknown, response?: { getUrn(): string }) => void;
 interface MockMonitorLike {
   registerResource(request: RegisterRequest, callback: Callback): unknown;
   readResource(request: ReadRequest, callback: Callback): unknown;
+  /** How the mock monitor names a resource; its registerResource and readResource call it. */
   newUrn(parent: string, type: string, name: string): string;
 }
 
-const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const ROOT_STACK_TYPE = pulumi.runtime.rootPulumiStackTypeName;
 
-// The SDK's wire markers for special values (see @pulumi/pulumi runtime/rpc).
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
+// The SDK's wire markers for special values (@pulumi/pulumi runtime/rpc).
+const { specialSigKey: SIG_KEY, specialSecretSig: SECRET_SIG, specialResourceSig: RESOURCE_SIG } = pulumi.runtime;
 
 function propertyDependencies(request: RegisterRequest): Record<string, string[]> {
   const result: Record<string, string[]> = {};
@@ -180,16 +177,42 @@ export async function resolveValue(value: unknown, maskSecrets = true): Promise<
   return resolveValue(inner, maskSecrets);
 }
 
+const REPEATED_EXPORTS =
+  "the program returned the exports of an earlier run, so it did not run again: a module declares its resources once, " +
+  'when it is first loaded. Give the program\'s file instead (program: path.join(__dirname, "index.ts")): each run loads it afresh.';
+
+/** The project name: as given, else from the program's Pulumi.yaml, else "acr-infra". */
+export function projectName(options: Pick<RunOptions, "program" | "project" | "projectDir">): string {
+  if (options.project !== undefined) return options.project;
+  const dir =
+    options.projectDir ?? (typeof options.program === "string" ? findProjectDir(path.dirname(path.resolve(options.program))) : undefined);
+  return (dir === undefined ? undefined : readProjectName(dir)) ?? "acr-infra";
+}
+
+// The exports of every run so far: a program that returns the same object again was not run again.
+const earlierExports = new WeakSet<object>();
+// The SDK keeps one deployment per process (its settings, root stack and monitor); runs take turns.
+let previousRun: Promise<unknown> = Promise.resolve();
+
 /**
  * Runs a Pulumi program under the SDK's mock engine with realistic Azure mocks and returns every
- * resource it declared (with options and inputs) and its outputs. One run per process at a time.
+ * resource it declared (with options and inputs) and its outputs. Runs may follow one another in
+ * one process, each with its own project, stack, config and mocks; overlapping calls wait their turn.
  */
-export async function runProgram(options: RunOptions): Promise<ProgramRun> {
-  const project = options.project ?? "acr-infra";
+export function runProgram(options: RunOptions): Promise<ProgramRun> {
+  const run = previousRun.then(() => runOnce(options));
+  previousRun = run.catch(() => undefined);
+  return run;
+}
+
+async function runOnce(options: RunOptions): Promise<ProgramRun> {
+  const project = projectName(options);
+  const { program } = options;
   const stack = options.stack ?? "dev";
   const config = Object.fromEntries(
     Object.entries(options.config ?? {}).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]),
   );
+  // Both replace what an earlier run set: setMocks starts a new deployment (settings, root stack, monitor).
   pulumi.runtime.setAllConfig(config, options.secretConfigKeys);
   await pulumi.runtime.setMocks(options.mocks ?? new AzureMocks(), project, stack);
 
@@ -223,7 +246,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     replaceOnChanges: [...request.getReplaceonchangesList()],
     deleteBeforeReplace: request.getDeletebeforereplace(),
     ignoreChanges: [...request.getIgnorechangesList()],
-    retainOnDelete: request.getRetainondelete(),
+    retainOnDelete: request.getRetainondelete() ?? false,
   }));
   monitor.readResource = recording(monitor.readResource.bind(monitor), (request: ReadRequest) => ({
     ...common(request),
@@ -246,7 +269,11 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation(withoutAliases);
     try {
-      returned = await options.program();
+      returned = await (typeof program === "string" ? loadProgram(program) : program());
+      if (returned !== null && typeof returned === "object") {
+        if (earlierExports.has(returned)) throw new Error(REPEATED_EXPORTS);
+        earlierExports.add(returned);
+      }
       return returned;
     } catch (error) {
       failure = { error };

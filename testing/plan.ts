@@ -21,15 +21,21 @@ export interface CheckedRun extends ProgramRun {
   registries(): (PlannedResource & { settings: Record<string, unknown> })[];
 }
 
+export interface PlanOptions extends RunOptions {
+  /** Check at production levels: the production-only policies are mandatory. */
+  production?: boolean;
+}
+
 /**
  * Runs a program under the Azure mocks and checks it against the registry security policies: the
- * offline plan as a function, for a team's own unit tests.
+ * offline plan as a function, for a team's own unit tests. Call it as often as a test needs: each
+ * call loads the program afresh (given as a file) and returns its whole plan.
  *
- *     const run = await planProgram({ program: () => require("../index"), stack: "prod", production: true });
+ *     const run = await planProgram({ program: path.join(__dirname, "..", "index.ts"), stack: "prod", production: true });
  *     expect(run.registries()[0].settings.sku).toEqual({ name: "Premium" });
  *     expect(run.policyViolations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
  */
-export async function planProgram(options: RunOptions & { production?: boolean }): Promise<CheckedRun> {
+export async function planProgram(options: PlanOptions): Promise<CheckedRun> {
   const run = await runProgram(options);
   const policyViolations = await evaluatePolicies(run.resources, { production: options.production ?? false, outputs: run.outputs });
   return {

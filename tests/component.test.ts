@@ -3,17 +3,9 @@ import { load } from "js-yaml";
 import { ContainerRegistry, ROLE_DEFINITION_IDS, purgeCommand } from "../components";
 import { STORAGE_ACCOUNT_NAME } from "../components/azure-facts";
 import { roleAssignmentName } from "../components/parts/role-assignments";
-import {
-  AzureMocks,
-  MOCK_DEPLOYER,
-  MOCK_SECRET_PREFIX,
-  MOCK_SUBSCRIPTION_ID,
-  MOCK_TENANT_ID,
-  ProgramRun,
-  mockPasswordValue,
-  resolveValue,
-  runProgram,
-} from "../testing";
+import { AzureMocks, MOCK_SECRET_PREFIX, MOCK_SUBSCRIPTION_ID, MOCK_TENANT_ID, ProgramRun } from "../testing";
+import { MOCK_DEPLOYER, mockPasswordValue } from "../testing/azure-mocks";
+import { resolveValue, runProgram } from "../testing/harness";
 import { T, registrySettings } from "./support/stacks";
 
 const EXISTING_USER = "0f0e0d0c-0b0a-4909-8807-060504030201";

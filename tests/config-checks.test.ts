@@ -4,7 +4,7 @@
 import { ContainerRegistry, resolveArgs } from "../components";
 import { checkConfigKeys } from "../components/config";
 import { githubSubject } from "../components/parts/ci-principal";
-import { runProgram } from "../testing";
+import { runProgram } from "../testing/harness";
 
 /** The stack program with this config; its error message, or undefined when it ran. */
 async function stackError(config: Record<string, unknown>): Promise<string | undefined> {

@@ -1,15 +1,16 @@
 // What a team writes to unit-test its own stack that uses the component: a few lines with
 // acr-infra/testing (here imported from the source; a team imports "acr-infra/testing").
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { CheckedRun, MOCK_SECRET_PREFIX, planProgram } from "../testing";
 
 let run: CheckedRun;
 beforeAll(async () => {
+  // The project, team-images, is the name in the program's Pulumi.yaml.
   run = await planProgram({
-    project: "team-images",
+    program: path.join(__dirname, "fixtures", "team-stack", "index.ts"),
     stack: "ci",
     config: { "azure-native:location": "northeurope" },
-    program: () => require("./fixtures/team-stack/index"),
   });
 });
 

@@ -1,7 +1,8 @@
 import { ContainerRegistry } from "../components";
 import { privateEndpointName } from "../components/parts/private-endpoints";
 import { githubSubject } from "../components/parts/ci-principal";
-import { ProgramRun, runProgram } from "../testing";
+import { ProgramRun } from "../testing";
+import { runProgram } from "../testing/harness";
 import { T, registrySettings } from "./support/stacks";
 
 const SUBNET =

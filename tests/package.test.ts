@@ -16,9 +16,15 @@ export const loginServer = registry.loginServer;
 export const pullIdentityClientId = registry.pullIdentityClientId;
 `;
 
-const UNIT_TEST = `const { planProgram } = require("acr-infra/testing");
-planProgram({ project: "shop", stack: "ci", config: { "azure-native:location": "westeurope" }, program: () => require("./index.ts") })
-  .then((run) => process.stdout.write(JSON.stringify({ types: run.resources.map((r) => r.type), registries: run.registries().map((r) => r.settings.sku), violations: run.policyViolations.length })));
+// Twice, as a test file may: each run loads index.ts afresh and names the project from Pulumi.yaml.
+const UNIT_TEST = `const path = require("path");
+const { planProgram } = require("acr-infra/testing");
+const plan = (stack) => planProgram({ stack, config: { "azure-native:location": "westeurope" }, program: path.join(__dirname, "index.ts") });
+plan("ci").then(async (run) => {
+  const again = await plan("staging");
+  process.stdout.write(JSON.stringify({ types: run.resources.map((r) => r.type), registries: run.registries().map((r) => r.settings.sku), violations: run.policyViolations.length,
+    projects: [run.project, again.project], counts: [run.resources.length, again.resources.length] }));
+});
 `;
 
 let dir: string;
@@ -98,6 +104,8 @@ test("the program is unit-tested with acr-infra/testing", () => {
     expect.arrayContaining(["azure-native:resources:Resource", "azure-native:managedidentity:UserAssignedIdentity"]),
   );
   expect(result.registries).toEqual([{ name: "Premium" }]);
+  expect(result.projects).toEqual(["shop", "shop"]);
+  expect(result.counts[1]).toBe(result.counts[0]);
 });
 
 test("the installed acr-infra command plans the program offline", () => {

@@ -1,5 +1,5 @@
 import { ContainerRegistry, ContainerRegistryArgs } from "../components";
-import { runProgram } from "../testing";
+import { runProgram } from "../testing/harness";
 import { manualSteps } from "../tools/plan/steps";
 import { runStack } from "./support/stacks";
 

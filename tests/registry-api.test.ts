@@ -8,7 +8,8 @@ import { ContainerRegistryArgs } from "../components/args";
 import { resolveArgs } from "../components/settings";
 import { REGISTRY_IGNORE_CHANGES, RegistryBody, registryBody } from "../components/parts/registry";
 import { ContainerRegistry } from "../components";
-import { readStackFile, runProgram } from "../testing";
+import { readStackFile } from "../testing";
+import { runProgram } from "../testing/harness";
 import { checkAgainst, registrySpec } from "./support/openapi";
 import { ROOT } from "./support/stacks";
 

@@ -3,7 +3,8 @@
 // (rotateWhenChanged and endDate force a new password in azuread), so the secret CI holds survives an
 // update only if its inputs are unchanged or the replaced password is retained.
 import { ContainerRegistry } from "../components";
-import { PlannedResource, runProgram } from "../testing";
+import { PlannedResource } from "../testing";
+import { runProgram } from "../testing/harness";
 import { T } from "./support/stacks";
 
 const DAY = 86_400_000;

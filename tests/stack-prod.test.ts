@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ProgramRun } from "../testing";
+import { ProgramRun, planProgram, readStackFile } from "../testing";
 import * as path from "path";
 import { ROOT, T, ofType, registrySettings, runStack, single } from "./support/stacks";
 
@@ -97,15 +97,13 @@ test("prod keeps a year of audit logs and purges old pull-request images keeping
 
 test("a prod stack that serves App Service or Container Apps may accept ARM-audience tokens: an advisory, not a stop", async () => {
   // Their docs require the registry to accept ARM-audience tokens for managed-identity pulls.
-  jest.resetModules();
-  const { planProgram, readStackFile } = await import("../testing");
   const { config, secretKeys } = readStackFile(path.join(ROOT, "Pulumi.prod.yaml"));
   const serving = await planProgram({
     stack: "prod",
     production: true,
     config: { ...config, "acr-infra:armAudienceTokensEnabled": true },
     secretConfigKeys: secretKeys,
-    program: () => require("../index"),
+    program: path.join(ROOT, "index.ts"),
   });
   expect(serving.policyViolations.filter((v) => v.enforcement === "mandatory")).toEqual([]);
   expect(serving.policyViolations.map((v) => [v.policy, v.enforcement])).toContainEqual(["acr-arm-audience-tokens-disabled", "advisory"]);

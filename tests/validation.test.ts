@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ContainerRegistry, ContainerRegistryArgs, ValidationError, containerRegistryFromConfig, resolveArgs } from "../components";
-import { runProgram } from "../testing";
+import { runProgram } from "../testing/harness";
 import { GUID, messageFor } from "./support/validation";
 
 describe("every setting is checked, with a message naming the setting, the value and what is allowed", () => {

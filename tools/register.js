@@ -1,27 +1,58 @@
 // Lets Node run TypeScript directly (the offline plan, the image tool, a team's program given by
-// --program): each .ts file is transpiled to CommonJS as it is required, by swc when it is
-// installed (this project's own dev setup) or else by the TypeScript compiler that Pulumi
-// TypeScript programs have. No type-checking happens here; `tsc --noEmit` does that.
+// --program): each .ts file is transpiled to CommonJS as it is loaded, by swc when it is installed
+// (this project's own dev setup) or else by the TypeScript compiler that Pulumi TypeScript
+// programs have. No type-checking happens here; `tsc --noEmit` does that.
+//
+// It uses Node's synchronous module customization hooks, `module.registerHooks` (Node.js v22 docs,
+// "Modules: node:module API": added in v23.5.0 and v22.15.0, stability 1.1 "active development"),
+// which both require() and import go through, instead of patching Module._resolveFilename and
+// require.extensions. Hence engines ">=22.15" in package.json.
 "use strict";
 const { createHash } = require("crypto");
 const fs = require("fs");
 const Module = require("module");
 const path = require("path");
+const { fileURLToPath, pathToFileURL } = require("url");
+const { packageRoot, sourceEntries } = require("./package-entries");
+
+if (typeof Module.registerHooks !== "function") {
+  // A stack trace would say less than this; nothing below can run without the hooks.
+  process.stderr.write(
+    `error: acr-infra needs Node.js 22.15 or later to run TypeScript (module.registerHooks); this is ${process.version}\n`,
+  );
+  process.exit(1);
+}
 
 // In this repository, `acr-infra`, `acr-infra/testing` and `acr-infra/policy` (as the examples and
 // teams import them) resolve to the sources, as they resolve to the built package once installed.
-// In the installed package the sources are absent and nothing changes.
-const SOURCE_ENTRIES = {
-  "acr-infra": "../components/index.ts",
-  "acr-infra/testing": "../testing/index.ts",
-  "acr-infra/policy": "../policy/rules.ts",
-};
-if (fs.existsSync(path.join(__dirname, SOURCE_ENTRIES["acr-infra"]))) {
-  const resolve = Module._resolveFilename;
-  Module._resolveFilename = function resolveFromSources(request, ...rest) {
-    const entry = Object.hasOwn(SOURCE_ENTRIES, request) ? SOURCE_ENTRIES[request] : undefined;
-    return entry ? path.join(__dirname, entry) : resolve.call(this, request, ...rest);
-  };
+// In the installed package the sources are absent and nothing is mapped.
+const root = packageRoot(__dirname);
+const SOURCES = new Map(
+  Object.entries(sourceEntries(root))
+    .map(([name, source]) => [name, path.join(root, source)])
+    .filter(([, file]) => fs.existsSync(file)),
+);
+
+const NOT_FOUND = new Set(["MODULE_NOT_FOUND", "ERR_MODULE_NOT_FOUND"]);
+
+function resolve(specifier, context, nextResolve) {
+  const source = SOURCES.get(specifier);
+  if (source) return { url: pathToFileURL(source).href, shortCircuit: true };
+  try {
+    return nextResolve(specifier, context);
+  } catch (error) {
+    // TypeScript sources import each other without extension (`./harness`, `./components`), as tsc
+    // resolves them: after what Node finds itself (a .js first), try the .ts file and the folder's index.ts.
+    if (!NOT_FOUND.has(error?.code) || !(specifier.startsWith(".") || path.isAbsolute(specifier))) throw error;
+    for (const candidate of [`${specifier}.ts`, `${specifier}/index.ts`]) {
+      try {
+        return nextResolve(candidate, context);
+      } catch {
+        // the next candidate
+      }
+    }
+    throw error;
+  }
 }
 
 function makeTranspiler() {
@@ -71,6 +102,12 @@ function compiled(source, filename) {
   return code;
 }
 
-require.extensions[".ts"] = function compileTypeScript(module, filename) {
-  module._compile(compiled(fs.readFileSync(filename, "utf8"), filename), filename);
-};
+// Every .ts file is CommonJS once transpiled: short-circuit Node's own handling, which (type
+// stripping, on by default from Node 22.18) would run one with `export` in it as an ES module.
+function load(url, context, nextLoad) {
+  if (!url.startsWith("file:") || !url.endsWith(".ts")) return nextLoad(url, context);
+  const filename = fileURLToPath(url);
+  return { format: "commonjs", source: compiled(fs.readFileSync(filename, "utf8"), filename), shortCircuit: true };
+}
+
+Module.registerHooks({ resolve, load });

@@ -5,7 +5,7 @@ const REGISTRY_STACK = "organization/acr-infra/dev";
 let run: CheckedRun;
 beforeAll(async () => {
   const { config } = readStackFile(path.join(__dirname, "Pulumi.dev.yaml"));
-  run = await planProgram({ project: "aks-pull", stack: "dev", config, program: () => require("./index") });
+  run = await planProgram({ program: path.join(__dirname, "index.ts"), stack: "dev", config });
 });
 
 test("the kubelet identity gets AcrPull on the referenced registry, as a service principal", () => {

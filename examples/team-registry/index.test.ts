@@ -5,7 +5,8 @@ import * as path from "path";
 let run: CheckedRun;
 beforeAll(async () => {
   const { config } = readStackFile(path.join(__dirname, "Pulumi.dev.yaml"));
-  run = await planProgram({ project: "team-registry", stack: "dev", config, program: () => require("./index") });
+  // The project name (team-registry) comes from Pulumi.yaml next to the program.
+  run = await planProgram({ program: path.join(__dirname, "index.ts"), stack: "dev", config });
 });
 
 test("a Standard registry for the team, tagged with it", () => {

@@ -1,12 +1,13 @@
 import * as path from "path";
-import { ProgramRun, PlannedResource, readStackFile, runProgram } from "../../testing";
+import { ProgramRun, PlannedResource, readStackFile } from "../../testing";
+import { runProgram } from "../../testing/harness";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
-/** Runs the project's stack program (index.ts) with the config of Pulumi.<stack>.yaml. */
+/** Runs the project's stack program (index.ts, loaded afresh) with the config of Pulumi.<stack>.yaml. */
 export async function runStack(stack: string, extraConfig: Record<string, unknown> = {}): Promise<ProgramRun> {
   const { config, secretKeys } = readStackFile(path.join(ROOT, `Pulumi.${stack}.yaml`));
-  return runProgram({ stack, config: { ...config, ...extraConfig }, secretConfigKeys: secretKeys, program: () => require("../../index") });
+  return runProgram({ stack, config: { ...config, ...extraConfig }, secretConfigKeys: secretKeys, program: path.join(ROOT, "index.ts") });
 }
 
 /** The one resource of a type (fails the test when there is not exactly one). */
@@ -20,7 +21,7 @@ export function ofType(run: ProgramRun, type: string): PlannedResource[] {
   return run.resources.filter((r) => r.type === type);
 }
 
-export { registrySettings } from "../../testing";
+export { registrySettings } from "../../testing/plan";
 
 export const T = {
   stack: "pulumi:pulumi:Stack",

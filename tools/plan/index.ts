@@ -12,6 +12,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import { ValidationError } from "../../components/validation";
+import { findProjectDir } from "../../testing/program";
 import { comparePlans, renderComparisonText } from "./compare";
 import { planDocument, type PlanDocument } from "./document";
 import { makePlan, type PlanInput } from "./make";
@@ -75,7 +76,7 @@ function parseRequest(argv: string[]): PlanRequest | "help" {
       `${JSON.stringify(values.program)} is not a file: give a Pulumi TypeScript program such as index.ts`,
     );
   }
-  const projectDir = findProjectDir(path.dirname(programFile));
+  const projectDir = findProjectDir(path.dirname(programFile)) ?? path.dirname(programFile);
   const configFile = path.resolve(values.config ?? path.join(projectDir, `Pulumi.${stack}.yaml`));
   if (!fs.existsSync(configFile)) {
     const setting = values.config ? "--config" : "--stack";
@@ -109,14 +110,6 @@ function readPlanDocument(file: string): PlanDocument {
     throw new ValidationError("--compare", `${JSON.stringify(file)} is not a plan: write one with --format json`);
   }
   return { outputs: {}, policyViolations: [], ...record } as PlanDocument;
-}
-
-/** The folder of the nearest Pulumi.yaml at or above `dir`; the program's own folder when there is none. */
-function findProjectDir(dir: string): string {
-  for (let current = dir; ; current = path.dirname(current)) {
-    if (fs.existsSync(path.join(current, "Pulumi.yaml"))) return current;
-    if (path.dirname(current) === current) return dir;
-  }
 }
 
 export interface Io {

@@ -2,11 +2,8 @@
  * A stack's plan, made: its program run under the mock engine with its stack file's settings, and
  * the policy verdicts at the stack's levels. What the renderers and the JSON document read.
  */
-import * as fs from "fs";
-import * as path from "path";
-import * as yaml from "js-yaml";
 import type { PolicyViolation } from "../../policy/evaluate";
-import { ProgramRun, requireProgram } from "../../testing/harness";
+import { ProgramRun } from "../../testing/harness";
 import { planProgram } from "../../testing/plan";
 import { readStackFile } from "../../testing/stack-config";
 
@@ -29,13 +26,6 @@ export interface PlanInput {
   projectDir: string;
 }
 
-function projectName(projectDir: string): string {
-  const file = path.join(projectDir, "Pulumi.yaml");
-  if (!fs.existsSync(file)) return "acr-infra";
-  const project = yaml.load(fs.readFileSync(file, "utf8")) as { name?: unknown } | undefined;
-  return typeof project?.name === "string" ? project.name : "acr-infra";
-}
-
 const PRODUCTION_NAMES = new Set(["prod", "production"]);
 
 /**
@@ -53,12 +43,12 @@ export async function makePlan(request: PlanInput): Promise<Plan> {
   const { config, secretKeys } = readStackFile(request.configFile);
   const production = isProduction(request.stack, config);
   const { policyViolations, ...run } = await planProgram({
-    project: projectName(request.projectDir),
+    projectDir: request.projectDir,
     stack: request.stack,
     config,
     secretConfigKeys: secretKeys,
     production,
-    program: () => requireProgram(request.programFile),
+    program: request.programFile,
   });
   return { run, production, violations: policyViolations, programFile: request.programFile, configFile: request.configFile, config };
 }

@@ -1,0 +1,99 @@
+// What testing/harness.ts relies on in the Pulumi SDK beyond its typed API (tsc checks that part,
+// and the request getters against proto/resource_pb.d.ts): the mock monitor that setMocks installs
+// (runtime/mocks.js, MockMonitor) and that each setMocks starts a new deployment. These were read
+// in @pulumi/pulumi 3.276.0; each check names the SDK file to read again when one fails.
+import * as fs from "fs";
+import * as pulumi from "@pulumi/pulumi";
+import { ReadResourceRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import { AzureMocks } from "../testing";
+import { runProgram } from "../testing/harness";
+
+const READ_IN = "3.276.0";
+const installed = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
+
+/** Fails with what changed, where, and since which version. */
+function pinned(file: string, what: string, holds: boolean): void {
+  if (!holds) {
+    throw new Error(
+      `@pulumi/pulumi ${installed} changed ${file}: ${what} (as read in ${READ_IN}). testing/harness.ts relies on it: adapt the harness and this pin.`,
+    );
+  }
+}
+
+interface MonitorMethods {
+  registerResource?: unknown;
+  readResource?: unknown;
+  newUrn?: unknown;
+}
+type Answer = (error: unknown, response?: { getUrn(): string }) => void;
+interface MockMonitor {
+  registerResource(request: RegisterResourceRequest, callback: Answer): Promise<void>;
+  readResource(request: ReadResourceRequest, callback: Answer): Promise<void>;
+  newUrn(parent: string, type: string, name: string): string;
+}
+
+describe("the mock monitor that setMocks installs", () => {
+  let monitor: MockMonitor;
+  beforeEach(async () => {
+    await pulumi.runtime.setMocks(new AzureMocks(), "pins", "sdk");
+    monitor = pulumi.runtime.getMonitor() as unknown as MockMonitor;
+  });
+
+  test("is what getMonitor() returns, with registerResource, readResource and newUrn on it", () => {
+    const methods = monitor as unknown as MonitorMethods;
+    for (const name of ["registerResource", "readResource", "newUrn"] as const) {
+      pinned(
+        "runtime/mocks.js (MockMonitor) and runtime/settings.js (getMonitor)",
+        `the monitor has no ${name} method`,
+        typeof methods[name] === "function",
+      );
+    }
+  });
+
+  test("names what it registers and what it reads by calling its own newUrn", async () => {
+    monitor.newUrn = (parent, type, name) => `urn:from-newUrn:${parent}:${type}:${name}`;
+    const urnOf = (send: (callback: Answer) => Promise<void>) =>
+      new Promise<string | undefined>((resolve) => void send((_, response) => resolve(response?.getUrn())));
+
+    const register = new RegisterResourceRequest();
+    register.setType("pins:index:Thing");
+    register.setName("thing");
+    register.setParent("urn:parent");
+    register.setObject(Struct.fromJavaScript({}));
+    const registered = await urnOf((callback) => monitor.registerResource(register, callback));
+    pinned(
+      "runtime/mocks.js (MockMonitor.registerResource)",
+      "the URN no longer comes from this.newUrn",
+      registered === "urn:from-newUrn:urn:parent:pins:index:Thing:thing",
+    );
+
+    const read = new ReadResourceRequest();
+    read.setType("pins:index:Thing");
+    read.setName("existing");
+    read.setId("existing-id");
+    read.setProperties(Struct.fromJavaScript({}));
+    const readUrn = await urnOf((callback) => monitor.readResource(read, callback));
+    pinned(
+      "runtime/mocks.js (MockMonitor.readResource)",
+      "the URN no longer comes from this.newUrn",
+      readUrn === "urn:from-newUrn::pins:index:Thing:existing",
+    );
+  });
+});
+
+test("each setMocks starts a new deployment: the next run has its own project, stack and root stack", async () => {
+  const program = () => ({ created: new pulumi.ComponentResource("pins:index:Part", "part").urn });
+  const first = await runProgram({ project: "one", stack: "a", program });
+  const second = await runProgram({ project: "two", stack: "b", program });
+  const urns = (run: typeof first) => run.resources.map((r) => r.urn);
+  pinned(
+    "runtime/settings.js (setMockOptions, resetOptions) and runtime/stack.js (runInPulumiStack)",
+    "a second run does not start afresh",
+    JSON.stringify(urns(second)) ===
+      JSON.stringify(["urn:pulumi:b::two::pins:index:Part::part", "urn:pulumi:b::two::pulumi:pulumi:Stack::two-b"]),
+  );
+  // The harness's newUrn leaves the root stack out of its children's URNs, as the engine does.
+  expect(urns(first)).toEqual(["urn:pulumi:a::one::pins:index:Part::part", "urn:pulumi:a::one::pulumi:pulumi:Stack::one-a"]);
+  expect(second.outputs).toEqual({ created: "urn:pulumi:b::two::pins:index:Part::part" });
+});
