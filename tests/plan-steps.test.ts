@@ -5,7 +5,13 @@ import { runStack } from "./support/stacks";
 
 /** The manual steps of one registry declared with these arguments. */
 async function stepsOf(args: ContainerRegistryArgs): Promise<string[]> {
-  const run = await runProgram({ stack: "steps", program: () => new ContainerRegistry("acr", args) });
+  // Declared, not returned: a program's return value is the stack's outputs.
+  const run = await runProgram({
+    stack: "steps",
+    program: () => {
+      new ContainerRegistry("acr", args);
+    },
+  });
   return manualSteps(run.resources, {});
 }
 
