@@ -5,20 +5,16 @@
  */
 import { readFile } from "node:fs/promises";
 import { homedir } from "node:os";
-import { createInterface } from "node:readline";
 import { parseArgs } from "node:util";
 import { parseDuration, parseFilter, type PurgeFilter } from "../../components/purge-rules";
-import {
-  errorLike,
-  errorMessage,
-  MEDIA_TYPES,
-  RegistryClient,
-  RegistryError,
-  type AcrManifest,
-  type Credentials,
-  type TaggedImage,
-  mapConcurrently,
-} from "./client";
+import { errorLike, errorMessage } from "../cli/errors";
+import { readAll, readLine } from "../cli/io";
+import type { Credentials } from "./auth/session";
+import { mapConcurrently } from "./concurrency";
+import { RegistryError } from "./errors";
+import type { AcrManifest } from "./registry/acr";
+import { RegistryClient } from "./registry/client";
+import { MEDIA_TYPES, type TaggedImage } from "./registry/manifests";
 import {
   deletionConflict,
   describeConflict,
@@ -30,7 +26,7 @@ import {
   type PurgePlan,
   type UntaggedPlan,
 } from "./purge";
-import { signIn, SignInUsageError } from "./sign-in";
+import { signIn, SignInUsageError } from "./auth/sign-in";
 
 export interface CliIo {
   stdout: { write(text: string): unknown };
@@ -909,21 +905,5 @@ function checked<T>(option: string, parse: () => T): T {
     return parse();
   } catch (error) {
     throw new UsageError(`${option}: ${errorMessage(error)}`);
-  }
-}
-
-async function readAll(input: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of input) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-async function readLine(input: NodeJS.ReadableStream): Promise<string | undefined> {
-  const lines = createInterface({ input, terminal: false });
-  try {
-    for await (const line of lines) return line;
-    return undefined;
-  } finally {
-    lines.close();
   }
 }
