@@ -35,18 +35,13 @@ export class RegistrySession {
   readonly timeoutMs: number;
   private readonly credentials?: Credentials;
   private scheme?: Promise<AuthScheme>;
-  private readonly tokens: TokenCache;
+  private readonly tokens = new TokenCache();
 
   constructor(options: SessionOptions) {
     this.base = new URL(options.url);
     this.origin = this.base.origin;
     this.credentials = options.credentials;
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    this.tokens = new TokenCache(async (scope) => {
-      const scheme = await this.authScheme();
-      if (scheme.kind !== "bearer") throw new Error("tokens are for bearer registries only");
-      return fetchToken(this.base, scheme, scope, this.credentials, this.timeoutMs);
-    });
   }
 
   /**
@@ -79,7 +74,8 @@ export class RegistrySession {
   private async sendWithAuth(url: URL, scope: string, scheme: AuthScheme, request: HttpRequest): Promise<Response> {
     const headers: Record<string, string> = { ...request.headers };
     if (scheme.kind === "bearer") {
-      headers.authorization = `Bearer ${(await this.tokens.get(scope)).token}`;
+      const token = await this.tokens.get(scope, () => fetchToken(this.base, scheme, scope, this.credentials, this.timeoutMs));
+      headers.authorization = `Bearer ${token.token}`;
     } else if (scheme.kind === "basic" && this.credentials) {
       headers.authorization = basicAuthorization(this.credentials);
     }

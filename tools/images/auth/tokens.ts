@@ -25,12 +25,11 @@ export interface TokenService {
 export class TokenCache {
   private readonly tokens = new Map<string, Promise<BearerToken>>();
 
-  constructor(private readonly fetchToken: (scope: string) => Promise<BearerToken>) {}
-
-  get(scope: string): Promise<BearerToken> {
+  /** The token for `scope`, from `fetch` when there is none or it has expired. */
+  get(scope: string, fetch: () => Promise<BearerToken>): Promise<BearerToken> {
     const cached = this.tokens.get(scope);
-    if (cached) return cached.then((token) => (token.expiresAt > Date.now() ? token : this.refresh(scope)));
-    return this.refresh(scope);
+    if (cached) return cached.then((token) => (token.expiresAt > Date.now() ? token : this.refresh(scope, fetch)));
+    return this.refresh(scope, fetch);
   }
 
   /** After a 401: the token may have expired early or been revoked. */
@@ -38,8 +37,8 @@ export class TokenCache {
     this.tokens.delete(scope);
   }
 
-  private refresh(scope: string): Promise<BearerToken> {
-    const pending = this.fetchToken(scope);
+  private refresh(scope: string, fetch: () => Promise<BearerToken>): Promise<BearerToken> {
+    const pending = fetch();
     this.tokens.set(scope, pending);
     // A failed fetch must not be served from the cache to the next caller.
     pending.catch(() => this.tokens.delete(scope));
