@@ -4,7 +4,7 @@ import { Readable } from "node:stream";
 import { Interrupted } from "../tools/cli/errors";
 import { invokedAs, type CliIo } from "../tools/cli/io";
 import { defineOptions, integerOption, type HelpSection } from "../tools/cli/options";
-import { defineCommand, EXIT, runTool, type ToolSpec } from "../tools/cli/shell";
+import { defineCommand, EXIT, runCommand, runTool, type ToolSpec } from "../tools/cli/shell";
 import { main } from "../tools/images/cli";
 
 function captured(invoked?: string) {
@@ -155,5 +155,14 @@ describe("a command declared once", () => {
     const { io, out } = captured();
     expect(await runTool(tool, ["greet", "--", "--help"], io)).toBe(EXIT.ok);
     expect(out.stdout).toBe("hello --help\n");
+  });
+
+  it("runs a tool that is one command, as the offline plan could", async () => {
+    const help = captured("acr-infra demo");
+    expect(await runCommand(tool, greet, ["--help"], help.io)).toBe(EXIT.ok);
+    expect(help.out.stdout).toMatch(/^Usage: acr-infra demo <name> \[options\]\n/);
+    const wrong = captured();
+    expect(await runCommand(tool, greet, [], wrong.io)).toBe(EXIT.usage);
+    expect(wrong.out.stderr).toBe("demo: expected a name, got none\nRun `npm run demo -- --help` for usage.\n");
   });
 });

@@ -43,7 +43,8 @@ export interface Command {
   /** The command and its arguments as the tool's list shows them. */
   synopsis: string;
   summary: string;
-  help(invokedAs: string): string;
+  /** The command's help; `started` is what starts it, such as `npm run images -- tags`. */
+  help(started: string): string;
   execute(args: string[], io: CliIo): Promise<number>;
 }
 
@@ -52,9 +53,9 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
     name: spec.name,
     synopsis: spec.arguments ? `${spec.name} ${spec.arguments}` : spec.name,
     summary: spec.summary,
-    help: (invokedAs) => {
+    help: (started) => {
       const usage = spec.usage ?? spec.arguments;
-      const head = `Usage: ${invokedAs} ${spec.name}${usage ? ` ${usage}` : ""} [options]`;
+      const head = `Usage: ${started}${usage ? ` ${usage}` : ""} [options]`;
       return `${[head, spec.description, ...optionsHelp(spec.options, spec.notes)].join("\n\n")}\n`;
     },
     execute: async (args, io) => {
@@ -93,7 +94,7 @@ export async function runTool(tool: ToolSpec, args: string[], io: CliIo): Promis
   const find = (wanted: string | undefined) => tool.commands.find((command) => command.name === wanted);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     const topic = name === "help" ? find(rest[0]) : undefined;
-    (name === undefined ? io.stderr : io.stdout).write(topic ? topic.help(invokedAs) : toolHelp(tool, invokedAs));
+    (name === undefined ? io.stderr : io.stdout).write(topic ? topic.help(`${invokedAs} ${topic.name}`) : toolHelp(tool, invokedAs));
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
   const command = find(name);
@@ -102,22 +103,41 @@ export async function runTool(tool: ToolSpec, args: string[], io: CliIo): Promis
     io.stderr.write(`${tool.name}: unknown command ${JSON.stringify(name)}; commands are ${names}. Run \`${invokedAs} --help\`.\n`);
     return EXIT.usage;
   }
+  return execute(command, rest, io, `${tool.name} ${command.name}`, `${invokedAs} ${command.name}`, tool.hint);
+}
+
+/**
+ * Runs a tool that is one command, `<tool> [options]`, such as the offline plan: `command` holds
+ * its options and help, and messages begin with the tool's name.
+ */
+export function runCommand(tool: Pick<ToolSpec, "name" | "hint">, command: Command, args: string[], io: CliIo): Promise<number> {
+  return execute(command, args, io, tool.name, io.invokedAs ?? `npm run ${tool.name} --`, tool.hint);
+}
+
+async function execute(
+  command: Command,
+  args: string[],
+  io: CliIo,
+  prefix: string,
+  started: string,
+  hint: ToolSpec["hint"],
+): Promise<number> {
   // After `--` everything is an argument, even `--help`.
-  const optionArgs = rest.includes("--") ? rest.slice(0, rest.indexOf("--")) : rest;
+  const optionArgs = args.includes("--") ? args.slice(0, args.indexOf("--")) : args;
   if (optionArgs.includes("--help") || optionArgs.includes("-h")) {
-    io.stdout.write(command.help(invokedAs));
+    io.stdout.write(command.help(started));
     return EXIT.ok;
   }
   try {
-    return await command.execute(rest, io);
+    return await command.execute(args, io);
   } catch (error) {
-    return report(error, `${tool.name} ${command.name}`, `${invokedAs} ${command.name}`, io, tool.hint);
+    return report(error, prefix, started, io, hint);
   }
 }
 
 /**
  * Prints a failure as one message after `prefix` and says what the exit code is: a usage error
- * points to the help of `helpFor`; others get the tool's advice, if it has some.
+ * points to the help of `helpFor` (what starts the command); others get the tool's advice, if any.
  */
 export function report(error: unknown, prefix: string, helpFor: string, io: CliIo, hint?: ToolSpec["hint"]): number {
   if (error instanceof Interrupted) {
