@@ -7,6 +7,7 @@
  */
 import { errorLike, errorMessage } from "../../cli/errors";
 import { describeErrors, parseErrors } from "../errors";
+import { discard } from "../http";
 import { parseChallenge } from "./challenge";
 
 /** The user name ACR's token service takes an ACR refresh token (or identity token) with (azure-cli's EMPTY_GUID). */
@@ -58,7 +59,7 @@ export async function acrTokenService(registry: URL, timeoutMs: number): Promise
   let response: Response;
   try {
     response = await fetch(new URL("/v2/", registry), { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel().catch(() => undefined);
+    await discard(response);
   } catch (error) {
     return { reason: `it cannot be reached (${errorMessage(errorLike(error).cause ?? error)})` };
   }
