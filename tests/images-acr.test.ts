@@ -3,7 +3,8 @@
  * Distribution registry behind a proxy that adds `GET /acr/v1/<repository>/_manifests`; and the
  * note on the plain registry, which cannot list untagged manifests.
  */
-import { RegistryClient, type Descriptor } from "../tools/images/client";
+import { RegistryClient } from "../tools/images/registry/client";
+import type { Descriptor } from "../tools/images/registry/manifests";
 import { startAcrProxy, type AcrProxy } from "./support/registry-acr-proxy";
 import { runCli } from "./support/registry-cli";
 import { daysAgo, manifestExists, pushImage, pushIndex } from "./support/registry-images";

@@ -5,7 +5,8 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { RegistryClient, type Descriptor } from "../tools/images/client";
+import { RegistryClient } from "../tools/images/registry/client";
+import type { Descriptor } from "../tools/images/registry/manifests";
 import { runCli } from "./support/registry-cli";
 import { daysAgo, pushImage, pushIndex, tagManifest } from "./support/registry-images";
 import { startRegistry, type RegistryServer } from "./support/registry-server";

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { main, type CliIo } from "../tools/images/cli";
-import { retryDelay } from "../tools/images/client";
+import { retryDelay } from "../tools/images/http";
 import { listenOnLoopback } from "./support/registry-server";
 
 const TAGS = Array.from({ length: 240 }, (_, i) => `pr-${i}`);

@@ -4,7 +4,7 @@
  * non-zero exit code, and deletes nothing.
  */
 import { createServer, type Server } from "node:http";
-import { RegistryClient } from "../tools/images/client";
+import { RegistryClient } from "../tools/images/registry/client";
 import { runCli, type CliRun } from "./support/registry-cli";
 import { daysAgo, pushImage } from "./support/registry-images";
 import { freePort, startRegistry, type RegistryServer } from "./support/registry-server";

@@ -7,7 +7,8 @@
  * (cmd/repository/image_functions.go GetUntaggedManifests, cmd/acr/purge.go purgeDanglingManifests
  * and getTagsToDelete).
  */
-import { RegistryClient, type Descriptor } from "../tools/images/client";
+import { RegistryClient } from "../tools/images/registry/client";
+import type { Descriptor } from "../tools/images/registry/manifests";
 import { startAcrProxy, type AcrProxy } from "./support/registry-acr-proxy";
 import { runCli } from "./support/registry-cli";
 import { daysAgo, manifestExists, pushImage } from "./support/registry-images";

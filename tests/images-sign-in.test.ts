@@ -1,4 +1,4 @@
-import { entraTokenRefusal } from "../tools/images/acr-entra";
+import { entraTokenRefusal } from "../tools/images/auth/acr-entra";
 /**
  * Where the image tool gets its credentials: the order of sources, the Docker config (auths,
  * credHelpers, credsStore, identity tokens) with fake `docker-credential-*` programs on PATH,
@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { main } from "../tools/images/cli";
-import { RegistryClient } from "../tools/images/client";
-import { signIn } from "../tools/images/sign-in";
+import { RegistryClient } from "../tools/images/registry/client";
+import { signIn } from "../tools/images/auth/sign-in";
 import { runCli, type CliRun } from "./support/registry-cli";
 import { daysAgo, pushImage } from "./support/registry-images";
 import { listenOnLoopback, startRegistry, type RegistryServer } from "./support/registry-server";

@@ -3,7 +3,7 @@
  * ACR uses: the registry answers 401 with a Bearer challenge, the tool exchanges basic credentials
  * for a JWT at the token service, then sends that.
  */
-import { RegistryClient } from "../tools/images/client";
+import { RegistryClient } from "../tools/images/registry/client";
 import { runCli } from "./support/registry-cli";
 import { daysAgo, pushImage } from "./support/registry-images";
 import { startRegistry, type RegistryServer } from "./support/registry-server";

@@ -7,7 +7,7 @@
  * it keep times, so the test gives each manifest its `lastUpdateTime` (default: when first seen).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
-import { MEDIA_TYPES } from "../../tools/images/client";
+import { MEDIA_TYPES } from "../../tools/images/registry/manifests";
 import { listenOnLoopback } from "./registry-server";
 
 const MANIFEST_ACCEPT = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifest, MEDIA_TYPES.dockerList].join(", ");

@@ -3,7 +3,9 @@
  * authentication): a config blob with a chosen `created` time, one small layer, and a manifest.
  */
 import { createHash } from "node:crypto";
-import { MEDIA_TYPES, RegistryClient, RegistryError, repositoryScope, type Descriptor } from "../../tools/images/client";
+import { RegistryError } from "../../tools/images/errors";
+import { RegistryClient, repositoryScope } from "../../tools/images/registry/client";
+import { MEDIA_TYPES, type Descriptor } from "../../tools/images/registry/manifests";
 
 export interface PushOptions {
   /** The config's `created`; omitted from the config when null. Default now. */

@@ -9,7 +9,7 @@ import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import type { Credentials } from "../../tools/images/client";
+import type { Credentials } from "../../tools/images/auth/session";
 
 const REGISTRY_BINARY = "/usr/bin/docker-registry";
 const START_TIMEOUT_MS = 15_000;

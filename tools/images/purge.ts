@@ -12,7 +12,8 @@
  * `deleteEnabled` or `writeEnabled` false) or a referrer (a manifest with a `subject`: signatures,
  * SBOMs, attestations), which ACR deletes together with the manifest it refers to.
  */
-import type { AcrManifest, TaggedImage } from "./client";
+import type { AcrManifest } from "./registry/acr";
+import type { TaggedImage } from "./registry/manifests";
 
 /** What the purge needs to know of each tag of a repository. */
 export type TagFacts = Pick<TaggedImage, "tag" | "digest" | "created" | "children" | "subject"> & {

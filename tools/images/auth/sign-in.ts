@@ -31,7 +31,10 @@ import {
   type EntraTokenProvider,
   type NotAcr,
 } from "./acr-entra";
-import { RegistryClient, RegistryError, type Credentials } from "./client";
+import { readAll } from "../../cli/io";
+import { RegistryError } from "../errors";
+import { discard } from "../http";
+import { RegistrySession, type Credentials } from "./session";
 import { dockerConfigPath, dockerCredentials } from "./docker-config";
 
 export interface SignInIo {
@@ -207,10 +210,9 @@ async function entraSignIn(
  * scope), and returns the registry's refusal, if it refused; other failures are thrown as they are.
  */
 async function refused(url: URL, credentials: Credentials, timeoutMs: number): Promise<RegistryError | undefined> {
-  const client = new RegistryClient({ url, credentials, timeoutMs });
+  const session = new RegistrySession({ url, credentials, timeoutMs });
   try {
-    const response = await client.request("GET", "/v2/", "");
-    await response.body?.cancel().catch(() => undefined);
+    await discard(await session.request("GET", "/v2/", ""));
     return undefined;
   } catch (error) {
     if (error instanceof RegistryError && error.kind === "unauthorized") return error;
@@ -231,10 +233,4 @@ function naming(refusal: RegistryError, source: string, explicit: boolean): Regi
 /** As `docker login --password-stdin`: the line break `echo` adds is not part of the password. */
 function passwordFromStdin(text: string): string {
   return text.replace(/\r?\n$/, "");
-}
-
-async function readAll(input: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of input) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
 }

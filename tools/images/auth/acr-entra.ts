@@ -5,7 +5,10 @@
  * `az acr login` hands to `docker login`). This is how identities without a secret sign in, such
  * as CI's federated workload identity.
  */
-import { errorLike, errorMessage } from "./client";
+import { errorLike, errorMessage } from "../../cli/errors";
+import { describeErrors, parseErrors } from "../errors";
+import { discard } from "../http";
+import { parseChallenge } from "./challenge";
 
 /** The user name ACR's token service takes an ACR refresh token (or identity token) with (azure-cli's EMPTY_GUID). */
 export const ACR_REFRESH_TOKEN_USERNAME = "00000000-0000-0000-0000-000000000000";
@@ -56,36 +59,26 @@ export async function acrTokenService(registry: URL, timeoutMs: number): Promise
   let response: Response;
   try {
     response = await fetch(new URL("/v2/", registry), { redirect: "manual", signal: AbortSignal.timeout(timeoutMs) });
-    await response.body?.cancel().catch(() => undefined);
+    await discard(response);
   } catch (error) {
     return { reason: `it cannot be reached (${errorMessage(errorLike(error).cause ?? error)})` };
   }
-  const challenge = bearerChallenge(response.headers.get("www-authenticate"));
-  if (response.status !== 401 || challenge?.realm === undefined) {
+  const challenge = parseChallenge(response.headers.get("www-authenticate"));
+  const realmText = challenge?.scheme === "bearer" ? challenge.params.realm : undefined;
+  if (response.status !== 401 || realmText === undefined) {
     return { reason: `GET /v2/ answered HTTP ${response.status} without a Bearer challenge` };
   }
   let realm: URL;
   try {
-    realm = new URL(challenge.realm);
+    realm = new URL(realmText);
   } catch {
-    return { reason: `its token service ${JSON.stringify(challenge.realm)} is not a URL` };
+    return { reason: `its token service ${JSON.stringify(realmText)} is not a URL` };
   }
   // The exchange sends an Entra token, so it goes only to the registry itself, as ACR's realm is.
   if (realm.origin !== registry.origin || realm.pathname !== "/oauth2/token") {
     return { reason: `its token service is ${realm.href}, not ${registry.origin}/oauth2/token` };
   }
-  return { exchange: new URL("/oauth2/exchange", realm), service: challenge.service ?? registry.host };
-}
-
-/** The realm and service of a `Bearer realm="…",service="…"` challenge; quoted values may hold commas. */
-function bearerChallenge(header: string | null): { realm?: string; service?: string } | undefined {
-  const match = header ? /^\s*bearer\s+(.*)$/is.exec(header) : null;
-  if (!match) return undefined;
-  const params: Record<string, string> = {};
-  for (const [, key, quoted, bare] of match[1].matchAll(/(\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g)) {
-    params[key.toLowerCase()] = quoted !== undefined ? quoted.replace(/\\(.)/g, "$1") : bare;
-  }
-  return { realm: params.realm, service: params.service };
+  return { exchange: new URL("/oauth2/exchange", realm), service: challenge?.params.service ?? registry.host };
 }
 
 /** A refusal by ACR of an Entra token; its message names where the token came from. */
@@ -126,7 +119,8 @@ export async function exchangeEntraToken(
   }
   const text = await response.text().catch(() => "");
   if (!response.ok) {
-    const detail = registryErrors(text);
+    // ACR does not echo the request's tokens in its errors; the length cap keeps a verbose body short.
+    const detail = describeErrors(parseErrors(text)).slice(0, 300);
     throw new EntraSignInError(
       `${service.exchange.origin} refused ${token} (POST /oauth2/exchange answered HTTP ${response.status}` +
         `${detail ? `: ${detail}` : ""}). The token must be for ${ACR_ENTRA_SCOPE} and of an identity in the registry's tenant`,
@@ -142,24 +136,6 @@ export async function exchangeEntraToken(
     throw new EntraSignInError(`${service.exchange.origin} answered the token exchange (POST /oauth2/exchange) without a refresh_token`);
   }
   return refreshToken;
-}
-
-/** `errors[].code: message` of an ACR error body; never the request's tokens, which ACR does not echo. */
-function registryErrors(text: string): string {
-  try {
-    const errors = (JSON.parse(text) as { errors?: unknown }).errors;
-    if (!Array.isArray(errors)) return "";
-    return errors
-      .map((error: unknown) => {
-        const { code, message } = (typeof error === "object" && error !== null ? error : {}) as Record<string, unknown>;
-        return [code, message].filter((part): part is string => typeof part === "string" && part !== "").join(": ");
-      })
-      .filter(Boolean)
-      .join("; ")
-      .slice(0, 300);
-  } catch {
-    return "";
-  }
 }
 
 /** Claims of an Entra access token, read without checking it (ACR checks it): for the tenant and for saying who signed in. */
