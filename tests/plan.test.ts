@@ -40,7 +40,7 @@ describe("--out", () => {
 
   test("a folder that does not exist is refused", () => {
     const result = plan("--out", "/no/such/folder/plan.txt");
-    expect([result.status, result.stderr]).toEqual([1, expect.stringContaining("error: --out:")]);
+    expect([result.status, result.stderr]).toEqual([1, expect.stringContaining("plan: --out ")]);
   });
 });
 
@@ -74,8 +74,8 @@ describe("--compare", () => {
   });
 
   test("a file that is not a plan is refused, and mermaid has no comparison", () => {
-    expect(plan("--compare", changed).stderr).toContain("error: --compare:");
-    expect(plan("--compare", base, "--format", "mermaid").stderr).toContain("error: --compare: shows a comparison as text or json");
+    expect(plan("--compare", changed).stderr).toContain("plan: --compare ");
+    expect(plan("--compare", base, "--format", "mermaid").stderr).toContain("plan: --compare shows a comparison as text or json");
   });
 });
 
@@ -232,7 +232,7 @@ describe("exit status", () => {
   test("1 for bad arguments: unknown option, unknown format, missing stack file", () => {
     expect(plan("--colour").status).toBe(1);
     const format = plan("--format", "yaml");
-    expect([format.status, format.stderr]).toEqual([1, 'error: --format: "yaml" is not allowed: use text, json or mermaid\n']);
+    expect([format.status, format.stderr]).toEqual([1, 'plan: --format "yaml" is not allowed: use text, json or mermaid\nRun `npm run plan -- --help` for usage.\n']);
     const stack = plan("--stack", "staging");
     expect(stack.status).toBe(1);
     expect(stack.stderr).toContain("Pulumi.staging.yaml does not exist");

@@ -82,6 +82,8 @@ export interface ToolSpec {
   examples?: (invokedAs: string) => string[];
   /** Advice after a failure's message, for failures the tool knows. */
   hint?: (error: unknown) => string | undefined;
+  /** Exit codes other than EXIT's, where a tool gives a code its own meaning (the plan's 2). */
+  exitCodes?: { usage?: number };
 }
 
 /**
@@ -103,15 +105,20 @@ export async function runTool(tool: ToolSpec, args: string[], io: CliIo): Promis
     io.stderr.write(`${tool.name}: unknown command ${JSON.stringify(name)}; commands are ${names}. Run \`${invokedAs} --help\`.\n`);
     return EXIT.usage;
   }
-  return execute(command, rest, io, `${tool.name} ${command.name}`, `${invokedAs} ${command.name}`, tool.hint);
+  return execute(command, rest, io, `${tool.name} ${command.name}`, `${invokedAs} ${command.name}`, tool);
 }
 
 /**
  * Runs a tool that is one command, `<tool> [options]`, such as the offline plan: `command` holds
  * its options and help, and messages begin with the tool's name.
  */
-export function runCommand(tool: Pick<ToolSpec, "name" | "hint">, command: Command, args: string[], io: CliIo): Promise<number> {
-  return execute(command, args, io, tool.name, io.invokedAs ?? `npm run ${tool.name} --`, tool.hint);
+export function runCommand(
+  tool: Pick<ToolSpec, "name" | "hint" | "exitCodes">,
+  command: Command,
+  args: string[],
+  io: CliIo,
+): Promise<number> {
+  return execute(command, args, io, tool.name, io.invokedAs ?? `npm run ${tool.name} --`, tool);
 }
 
 async function execute(
@@ -120,7 +127,7 @@ async function execute(
   io: CliIo,
   prefix: string,
   started: string,
-  hint: ToolSpec["hint"],
+  tool: Pick<ToolSpec, "hint" | "exitCodes">,
 ): Promise<number> {
   // After `--` everything is an argument, even `--help`.
   const optionArgs = args.includes("--") ? args.slice(0, args.indexOf("--")) : args;
@@ -131,7 +138,8 @@ async function execute(
   try {
     return await command.execute(args, io);
   } catch (error) {
-    return report(error, prefix, started, io, hint);
+    const code = report(error, prefix, started, io, tool.hint);
+    return code === EXIT.usage ? (tool.exitCodes?.usage ?? code) : code;
   }
 }
 
