@@ -33,14 +33,14 @@ export interface ContainerRegistryArgs {
   tags?: Record<string, string>;
   /** Scheduled purge rules: each becomes an ACR Task that runs acr purge on a timer (every SKU). */
   purge?: PurgeRule[];
-  /** IPv4 addresses or CIDR ranges allowed in; everything else is denied. Needs the Premium SKU. */
-  ipRules?: string[];
-  /** Private endpoints in existing subnets, one per subnet, each named from its subnet and placed in its region. Needs the Premium SKU. */
-  privateEndpoints?: PrivateEndpointArgs[];
   /** Whether the registry's public endpoint is open (to everyone, or to ipRules when there are any). Allowed: Enabled or Disabled. Default: Disabled with private endpoints and no IP rules, else Enabled. Needs the Premium SKU. */
   publicNetworkAccess?: "Enabled" | "Disabled";
+  /** IPv4 addresses or CIDR ranges allowed in; everything else is denied. Needs the Premium SKU. */
+  ipRules?: string[];
   /** Let trusted Azure services (Defender for Cloud, Container Instances, Machine Learning, ACR import) through the network rules; the purge tasks pass by networkRuleBypassAllowedForTasks, which the component sets. Default: `true`. */
   trustedServicesBypass?: boolean;
+  /** Private endpoints in existing subnets, one per subnet, each named from its subnet and placed in its region. Needs the Premium SKU. */
+  privateEndpoints?: PrivateEndpointArgs[];
   /** Spread the registry over availability zones; sent when the registry is created, never updated after (Azure calls the property legacy). Default: `false`. Needs the Premium SKU. */
   zoneRedundancy?: boolean;
   /** Geo-replicas in other regions than the registry's. Needs the Premium SKU. */

@@ -1,7 +1,6 @@
 export { ContainerRegistry } from "./container-registry";
-export { DEFAULTS, SETTINGS, resolveArgs } from "./settings";
+export { DEFAULTS, resolveArgs } from "./settings";
 export type { ResolvedArgs, SettingName } from "./settings";
-export type { Setting } from "./setting-kinds";
 export type { ContainerRegistryArgs } from "./args";
 export type { ServicePrincipalArgs, GitHubSubjectArgs } from "./parts/ci-principal";
 export type { RoleAssignmentArgs } from "./parts/role-assignments";

@@ -10,6 +10,9 @@ import { Problems, ValidationError, closest, oneOfText, read, show } from "./val
 /** Pulumi.yaml's `type` of a config key, where one fits (keys without one take any YAML value). */
 export type ConfigType = "string" | "boolean" | "integer" | "array";
 
+/** The settings read so far, by name. */
+export type Earlier = Readonly<Record<string, unknown>>;
+
 export interface Setting<T> {
   /** The argument's TypeScript type, as the generated ContainerRegistryArgs declares it. */
   readonly type: string;
@@ -30,8 +33,11 @@ export interface Setting<T> {
   readonly default?: T;
   /** A default made from other settings: in words for the docs, and how (run after every setting is read). */
   readonly derivedDefault?: { readonly text: string; readonly from: (resolved: Readonly<Record<string, unknown>>) => T };
-  /** Reads the value; the default when absent. Throws a ValidationError naming the setting. */
-  read(value: unknown, setting: string): T;
+  /**
+   * Reads the value; the default when absent. Throws a ValidationError naming the setting.
+   * `earlier` holds the settings before it in the table, as read (a stand-in where one was wrong).
+   */
+  read(value: unknown, setting: string, earlier: Earlier): T;
   /** The stand-in for a value that is wrong, so that the other settings can still be checked. */
   readonly fallback: T;
   /** Whether the value needs the Premium SKU. (A method, so that a table of settings of every type checks.) */
@@ -154,7 +160,7 @@ export function list<T>(
     type: string;
     typeFrom?: string;
     configType?: ConfigType;
-    read: (value: unknown, setting: string) => T;
+    read: (value: unknown, setting: string, earlier: Earlier) => T;
     unique?: { key: (item: T) => string | undefined; what: string };
   },
   more: Pick<Setting<T[]>, "premium" | "allowed" | "details"> = {},
@@ -166,11 +172,11 @@ export function list<T>(
     ...(item.configType ? { configType: item.configType } : {}),
     configDefault: [],
     default: [],
-    read: (value, setting) => {
+    read: (value, setting, earlier) => {
       const problems = new Problems();
       const items = read
         .array(setting, value)
-        .flatMap((entry, index) => problems.attempt(() => [item.read(entry, `${setting}[${index}]`)], []));
+        .flatMap((entry, index) => problems.attempt(() => [item.read(entry, `${setting}[${index}]`, earlier)], []));
       problems.throwIfAny();
       if (item.unique)
         requireUnique(

@@ -52,12 +52,6 @@ export const SETTINGS = {
   protect: flag("Protect the registry and the storage account against deletion (Pulumi's protect option)", false),
   tags: textMap("Tags for every taggable resource; managed-by: acr-infra and stack: <stack> are added"),
   purge: purgeSetting,
-  ipRules: list(
-    "IPv4 addresses or CIDR ranges allowed in; everything else is denied",
-    { type: "string", configType: "array", read: readIpRule },
-    { premium: (rules) => rules.length > 0 },
-  ),
-  privateEndpoints: privateEndpointsSetting,
   publicNetworkAccess: choice(
     ["Enabled", "Disabled"] as const,
     "Whether the registry's public endpoint is open (to everyone, or to ipRules when there are any)",
@@ -70,10 +64,16 @@ export const SETTINGS = {
     },
     { premium: (access) => access === "Disabled" },
   ),
+  ipRules: list(
+    "IPv4 addresses or CIDR ranges allowed in; everything else is denied",
+    { type: "string", configType: "array", read: readIpRule },
+    { premium: (rules) => rules.length > 0 },
+  ),
   trustedServicesBypass: flag(
     "Let trusted Azure services (Defender for Cloud, Container Instances, Machine Learning, ACR import) through the network rules; the purge tasks pass by networkRuleBypassAllowedForTasks, which the component sets",
     true,
   ),
+  privateEndpoints: privateEndpointsSetting,
   zoneRedundancy: flag(
     "Spread the registry over availability zones; sent when the registry is created, never updated after (Azure calls the property legacy)",
     false,
@@ -121,11 +121,17 @@ export const SETTING_NAMES = Object.keys(SETTINGS) as SettingName[];
 /** The arguments with every default applied and every rule checked. */
 export type ResolvedArgs = { -readonly [K in SettingName]: ValueOf<(typeof SETTINGS)[K]> };
 
-type Defaults = { [K in SettingName as (typeof SETTINGS)[K] extends { default: unknown } ? K : never]: ValueOf<(typeof SETTINGS)[K]> };
+/** Whether a setting's default is one value worth naming: not a derived one, and not an empty list or map. */
+type HasDefault<S> = S extends { default: infer D } ? (D extends readonly [] | Record<string, never> ? false : true) : false;
+type Defaults = { [K in SettingName as HasDefault<(typeof SETTINGS)[K]> extends true ? K : never]: ValueOf<(typeof SETTINGS)[K]> };
 
-/** Defaults of the settings that have one value for a default (Pulumi.yaml declares the same). */
+const isEmpty = (value: unknown) => typeof value === "object" && value !== null && Object.keys(value).length === 0;
+
+/** The settings' defaults that are one value (Pulumi.yaml declares the same); empty lists and maps are left out. */
 export const DEFAULTS = Object.fromEntries(
-  Object.entries(SETTINGS).flatMap(([name, setting]) => ("default" in setting ? [[name, setting.default]] : [])),
+  Object.entries(SETTINGS).flatMap(([name, setting]) =>
+    "default" in setting && !isEmpty(setting.default) ? [[name, setting.default]] : [],
+  ),
 ) as Defaults;
 
 /**
@@ -146,7 +152,7 @@ export function resolveArgs(input: unknown): ResolvedArgs {
     const setting: Setting<unknown> = SETTINGS[name];
     // An empty string, as Pulumi.yaml declares for settings without a default, means "not set".
     const value = record[name] === "" ? undefined : record[name];
-    resolved[name] = problems.attempt(() => setting.read(value, name), setting.fallback);
+    resolved[name] = problems.attempt(() => setting.read(value, name, resolved), setting.fallback);
   }
   for (const name of SETTING_NAMES) {
     const setting: Setting<unknown> = SETTINGS[name];
@@ -156,8 +162,6 @@ export function resolveArgs(input: unknown): ResolvedArgs {
   settings.identity = withKeyIdentity(settings.identity, settings.encryption);
   // Rules across settings judge the values read: each runs unless a setting it reads is already wrong
   // (its value then is a stand-in, and the rule would only add noise).
-  check([REPLICA_ELSEWHERE], settings, problems, problems.failedSettings());
-  // A replica in the registry's own region makes `replicas` wrong, like a problem found reading it.
   check([...PREMIUM_GATES, ...COMBINATIONS], settings, problems, problems.failedSettings());
   problems.throwIfAny();
   return settings;
@@ -169,19 +173,6 @@ interface Combination {
   /** The setting to name and what is wrong, or nothing when the rule holds. */
   broken: (args: ResolvedArgs) => [setting: string, problem: string] | undefined;
 }
-
-const REPLICA_ELSEWHERE: Combination = {
-  reads: ["location", "replicas"],
-  broken: (a) => {
-    const index = a.replicas.findIndex((replica) => a.location && replica.location === a.location);
-    return index < 0
-      ? undefined
-      : [
-          `replicas[${index}].location`,
-          `${show(a.replicas[index].location)} is not allowed: it is the registry's own region; a replica goes to another`,
-        ];
-  },
-};
 
 /** Features Azure will not combine. */
 const COMBINATIONS: readonly Combination[] = [

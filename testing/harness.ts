@@ -121,7 +121,7 @@ function withoutAliases(args: pulumi.ResourceTransformationArgs): pulumi.Resourc
 }
 
 /** Turns wire values into plain JSON: secrets masked, resource references as their URN. */
-export function plainValue(value: unknown): unknown {
+function plainValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(plainValue);
   if (value === null || typeof value !== "object") return value;
   const record = value as Record<string, unknown>;
@@ -182,7 +182,7 @@ const REPEATED_EXPORTS =
   'when it is first loaded. Give the program\'s file instead (program: path.join(__dirname, "index.ts")): each run loads it afresh.';
 
 /** The project name: as given, else from the program's Pulumi.yaml, else "acr-infra". */
-export function projectName(options: Pick<RunOptions, "program" | "project" | "projectDir">): string {
+function projectName(options: Pick<RunOptions, "program" | "project" | "projectDir">): string {
   if (options.project !== undefined) return options.project;
   const dir =
     options.projectDir ?? (typeof options.program === "string" ? findProjectDir(path.dirname(path.resolve(options.program))) : undefined);

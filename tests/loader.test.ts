@@ -106,7 +106,7 @@ describe("the loader", () => {
     const result = node(["-e", `delete require("module").registerHooks; require(${JSON.stringify(REGISTER)});`]);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
-      `error: acr-infra needs Node.js 22.15 or later to run TypeScript (module.registerHooks); this is ${process.version}\n`,
+      `error: acr-infra's tools need Node.js 22.15 or later (their TypeScript loader uses module.registerHooks); this is ${process.version}\n`,
     );
   });
 

@@ -26,7 +26,12 @@ test("the project is acr-infra, and Pulumi.yaml declares exactly the component's
 });
 
 test("Pulumi.yaml's defaults are the component's defaults", () => {
-  for (const [key, value] of Object.entries(DEFAULTS)) expect([key, project.config[key].default]).toEqual([key, value]);
+  // Each declared default is what the component reads when the setting is left out.
+  const unset = resolveArgs({}) as unknown as Record<string, unknown>;
+  for (const [key, value] of Object.entries(DEFAULTS)) {
+    expect([key, project.config[key].default]).toEqual([key, value]);
+    expect([key, unset[key]]).toEqual([key, value]);
+  }
   // Settings without a default are declared empty ("" or []), which the component reads as unset.
   expect(resolveArgs(Object.fromEntries(Object.entries(project.config).map(([k, d]) => [k, d.default])))).toEqual(resolveArgs({}));
 });

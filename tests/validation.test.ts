@@ -279,3 +279,23 @@ test("a ValidationError reads as its problems: setting and problem are the first
   expect(error.message).toBe("sku: is bad\nlock: is worse");
   expect(() => new ValidationError([])).toThrow(TypeError);
 });
+
+test("each replica in the registry's own region is named, next to the other replicas' problems", () => {
+  const problems = (args: unknown) => {
+    try {
+      resolveArgs(args);
+      return [];
+    } catch (error) {
+      return (error as ValidationError).problems.map((p) => p.setting);
+    }
+  };
+  const location = "westeurope";
+  expect(problems({ sku: "Premium", location, replicas: [{ location }, { location: "northeurope" }, { location: "bad!" }] })).toEqual([
+    "replicas[0].location",
+    "replicas[2].location",
+  ]);
+  expect(problems({ sku: "Premium", location, replicas: [{ location }, { location }] })).toEqual([
+    "replicas[0].location",
+    "replicas[1].location",
+  ]);
+});

@@ -18,7 +18,7 @@ const { packageRoot, sourceEntries } = require("./package-entries");
 if (typeof Module.registerHooks !== "function") {
   // A stack trace would say less than this; nothing below can run without the hooks.
   process.stderr.write(
-    `error: acr-infra needs Node.js 22.15 or later to run TypeScript (module.registerHooks); this is ${process.version}\n`,
+    `error: acr-infra's tools need Node.js 22.15 or later (their TypeScript loader uses module.registerHooks); this is ${process.version}\n`,
   );
   process.exit(1);
 }

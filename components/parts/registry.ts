@@ -26,7 +26,7 @@ export interface RegistryBody {
 const status = (on: boolean) => (on ? "enabled" : "disabled");
 
 /** A registry that the public internet cannot reach freely: closed, or open to an allow list only. */
-export function isNetworkRestricted(args: Pick<ResolvedArgs, "publicNetworkAccess" | "ipRules">): boolean {
+function isNetworkRestricted(args: Pick<ResolvedArgs, "publicNetworkAccess" | "ipRules">): boolean {
   return args.publicNetworkAccess === "Disabled" || args.ipRules.length > 0;
 }
 

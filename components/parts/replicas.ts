@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as containerregistry from "@pulumi/azure-native/containerregistry";
 import { PartContext } from "../context";
-import { list, requireRegion } from "../setting-kinds";
-import { read } from "../validation";
+import { Earlier, list, requireRegion } from "../setting-kinds";
+import { ValidationError, read, show } from "../validation";
 
 /** A read replica of the registry in another region (Premium). */
 export interface ReplicaArgs {
@@ -14,10 +14,18 @@ export interface ReplicaArgs {
   regionalEndpointEnabled?: boolean;
 }
 
-function readReplica(value: unknown, setting: string): Required<ReplicaArgs> {
+/** A replica; `earlier.location` is the registry's own region (read before replicas), which a replica cannot take. */
+function readReplica(value: unknown, setting: string, earlier: Earlier): Required<ReplicaArgs> {
   const entry = read.object(setting, value, ["location", "zoneRedundancy", "regionalEndpointEnabled"]);
+  const location = requireRegion(`${setting}.location`, entry.location);
+  if (earlier.location && location === earlier.location) {
+    throw new ValidationError(
+      `${setting}.location`,
+      `${show(location)} is not allowed: it is the registry's own region; a replica goes to another`,
+    );
+  }
   return {
-    location: requireRegion(`${setting}.location`, entry.location),
+    location,
     zoneRedundancy: read.boolean(`${setting}.zoneRedundancy`, entry.zoneRedundancy, true),
     regionalEndpointEnabled: read.boolean(`${setting}.regionalEndpointEnabled`, entry.regionalEndpointEnabled, true),
   };

@@ -66,8 +66,8 @@ const scopeMapList = list(
 /** The scope maps. Map names and token names become resource names: each must be unique, tokens across all maps. */
 export const scopeMapsSetting: typeof scopeMapList = {
   ...scopeMapList,
-  read: (value, setting) => {
-    const maps = scopeMapList.read(value, setting);
+  read: (value, setting, earlier) => {
+    const maps = scopeMapList.read(value, setting, earlier);
     const problems = new Problems();
     problems.attempt(
       () =>

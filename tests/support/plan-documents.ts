@@ -2,6 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { GENERIC_RESOURCE_TOKEN, REGISTRY_API } from "../../components/azure-facts";
 import { PlanComparison, comparePlans } from "../../tools/plan/compare";
 import type { PlanDocument, PlanDocumentResource } from "../../tools/plan/document";
 
@@ -59,9 +60,9 @@ export function change(before: PlanDocumentResource, after: PlanDocumentResource
   return resources[0];
 }
 
-export const GENERIC = "azure-native:resources:Resource";
+export const GENERIC = GENERIC_RESOURCE_TOKEN;
 export const registryInputs = {
-  apiVersion: "2025-11-01",
+  apiVersion: REGISTRY_API.version,
   location: "westeurope",
   parentResourcePath: "",
   resourceGroupName: "rg",

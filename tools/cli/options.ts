@@ -42,7 +42,11 @@ export function defineOptions<const O extends OptionSpecs>(options: O): O {
 export const HELP_OPTION = { type: "boolean", short: "h", help: "this help" } as const satisfies OptionSpec;
 
 /** Parses `args` strictly: an unknown option or a missing value is a UsageError. Positionals are the caller's to check. */
-export function parseOptions<O extends OptionSpecs>(args: string[], options: O): { values: OptionValues<O>; positionals: string[] } {
+export function parseOptions<O extends OptionSpecs>(
+  args: string[],
+  options: O,
+  takesArguments = true,
+): { values: OptionValues<O>; positionals: string[] } {
   const config = Object.fromEntries(
     Object.entries(options).map(([name, spec]) => [
       name,
@@ -54,7 +58,11 @@ export function parseOptions<O extends OptionSpecs>(args: string[], options: O):
     // parseArgs types its values from a literal configuration; this one is built from `options`, which OptionValues reads.
     return { values: values as OptionValues<O>, positionals };
   } catch (error) {
-    if (isParseArgsError(error)) throw new UsageError(errorMessage(error));
+    // node:util's advice on passing an argument that starts with '-' only confuses a command that takes none.
+    if (isParseArgsError(error)) {
+      const message = errorMessage(error);
+      throw new UsageError(takesArguments ? message : message.replace(/\. To specify a positional argument .*$/s, ""));
+    }
     throw error;
   }
 }

@@ -59,7 +59,7 @@ export function defineCommand<const O extends OptionSpecs>(spec: CommandSpec<O>)
       return `${[head, spec.description, ...optionsHelp(spec.options, spec.notes)].join("\n\n")}\n`;
     },
     execute: async (args, io) => {
-      const { values, positionals } = parseOptions(args, spec.options);
+      const { values, positionals } = parseOptions(args, spec.options, spec.positionals.max > 0);
       const { min, max, what } = spec.positionals;
       if (positionals.length < min || positionals.length > max) {
         const got = positionals.length === 0 ? "none" : positionals.map((p) => JSON.stringify(p)).join(" ");

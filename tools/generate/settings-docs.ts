@@ -117,7 +117,7 @@ export function pulumiConfig(): Record<string, Record<string, unknown>> {
         setting.allowed ? ` (${setting.allowed})` : "",
         setting.derivedDefault ? `; not set: ${setting.derivedDefault.text}` : "",
         setting.premium ? " (Premium)" : "",
-        shape ? `: ${shape}` : "",
+        shape ? `: ${shape}, see docs/configuration.md#${main.name.toLowerCase()}` : "",
       ].join("");
       const type =
         setting.configType === "array"
@@ -138,7 +138,13 @@ export function renderPulumiYaml(current: string): string {
   return `${current.slice(0, marker + 1)}${block}`;
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+/** Markdown text: `<name>` and the like outside code would read as HTML tags and vanish (inside code they show as written). */
+const prose = (text: string) =>
+  text
+    .split(/(`[^`]*`)/)
+    .map((part) => (part.startsWith("`") ? part : part.replace(/</g, "&lt;").replace(/>/g, "&gt;")))
+    .join("");
+const cell = (text: string) => prose(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
 
 /** Type names of azure-facts.ts that the docs spell out, from the same lists validation reads. */
 const NAMED_VALUES: Record<string, readonly string[]> = {
@@ -184,7 +190,7 @@ export function renderConfigurationDoc(): string {
   const noted = entries().filter(([, setting]) => setting.details);
   if (noted.length > 0) {
     lines.push("## Notes", "");
-    for (const [name, setting] of noted) lines.push(`- \`${name}\`: ${setting.details}`);
+    for (const [name, setting] of noted) lines.push(`- \`${name}\`: ${prose(setting.details!)}`);
     lines.push("");
   }
   const documented = new Set<string>();

@@ -115,9 +115,12 @@ async function plan(request: PlanRequest, io: CliIo): Promise<number> {
     }
     return made.violations.some((v) => v.enforcement === "mandatory") ? EXIT_MANDATORY_VIOLATION : 0;
   } catch (error) {
-    if (!(error instanceof ValidationError)) throw error;
-    // Every problem on its own line.
-    io.stderr.write(error.problems.map((p) => `error: ${error.subject ? `${error.subject}: ` : ""}${p.setting}: ${p.problem}\n`).join(""));
+    // What the program and its settings say, as the program says it: every problem on its own line.
+    const lines =
+      error instanceof ValidationError
+        ? error.problems.map((p) => `${error.subject ? `${error.subject}: ` : ""}${p.setting}: ${p.problem}`)
+        : [error instanceof Error ? error.message : String(error)];
+    io.stderr.write(lines.map((line) => `error: ${line}\n`).join(""));
     return 1;
   }
 }

@@ -32,7 +32,7 @@ const PRODUCTION_NAMES = new Set(["prod", "production"]);
  * A stack is production when its name says so (prod, production, prod-*) or its config tags it
  * `environment: prod|production`; production-only policies are mandatory there.
  */
-export function isProduction(stack: string, config: Record<string, unknown>): boolean {
+function isProduction(stack: string, config: Record<string, unknown>): boolean {
   const tags = config["acr-infra:tags"] as Record<string, unknown> | undefined;
   const environment = typeof tags?.environment === "string" ? tags.environment.toLowerCase() : "";
   return PRODUCTION_NAMES.has(stack.toLowerCase().split(/[-_.]/)[0]) || PRODUCTION_NAMES.has(environment);

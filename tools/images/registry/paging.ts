@@ -43,7 +43,7 @@ export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** The target of `rel="next"` in a Link header, e.g. `</v2/_catalog?last=b&n=2>; rel="next"`. */
-export function nextLink(header: string | null): string | undefined {
+function nextLink(header: string | null): string | undefined {
   for (const part of header?.split(/,(?=\s*<)/) ?? []) {
     const match = /<([^>]*)>(.*)/.exec(part);
     if (match && /;\s*rel="?next"?/i.test(match[2])) return match[1];
