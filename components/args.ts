@@ -25,6 +25,8 @@ export interface ContainerRegistryArgs {
   servicePrincipal?: ServicePrincipalArgs;
   /** Roles on the registry for identities that already exist (users, groups, service principals). */
   roleAssignments?: RoleAssignmentArgs[];
+  /** How the registry honours role assignments: rbac (registry-wide roles, AcrPull and AcrPush) or abac (the Container Registry Repository roles, which roleAssignments[].repositories can limit to some repositories); not with purge. Allowed: rbac or abac. Default: `"rbac"`. */
+  repositoryPermissions?: "rbac" | "abac";
   /** Days the registry's audit logs are kept in the backing storage account. Allowed: 1 to 3650. Default: `90`. */
   logRetentionDays?: number;
   /** Protect the registry and the storage account against deletion (Pulumi's protect option). Default: `false`. */
@@ -67,6 +69,6 @@ export interface ContainerRegistryArgs {
   webhooks?: WebhookArgs[];
   /** Repository-scoped access: scope maps (the allowed actions) and the tokens that use them. */
   scopeMaps?: ScopeMapArgs[];
-  /** A user-assigned managed identity with AcrPull that workloads (AKS, App Service, Container Apps) attach to pull; its ids are outputs. Default: `false`. */
+  /** A user-assigned managed identity with AcrPull (Container Registry Repository Reader with repositoryPermissions abac) that workloads (AKS, App Service, Container Apps) attach to pull; its ids are outputs. Default: `false`. */
   pullIdentity?: boolean;
 }

@@ -2,7 +2,11 @@
  * Azure facts the component depends on, each kept once, as data; each names the source it was read from.
  */
 
-/** Built-in role definition GUIDs: the same in every subscription. */
+/**
+ * Built-in role definition GUIDs: the same in every subscription. The four `Container Registry
+ * Repository` roles are the data-plane roles of a registry in ABAC mode (MicrosoftDocs/azure-docs
+ * articles/role-based-access-control/built-in-roles/containers.md at 0088bfa7, 2025-06-30).
+ */
 export const ROLE_DEFINITION_IDS = {
   AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
   AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
@@ -12,6 +16,10 @@ export const ROLE_DEFINITION_IDS = {
   Owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
   AcrQuarantineReader: "cdda3590-29a3-44f6-95f2-9f980659eb04",
   AcrQuarantineWriter: "c8d4ff99-41c3-41a8-9f60-21dfdad59608",
+  "Container Registry Repository Reader": "b93aa761-3e63-49ed-ac28-beffa264f7ac",
+  "Container Registry Repository Writer": "2a1e307c-b015-4ebd-883e-5b7698a07328",
+  "Container Registry Repository Contributor": "2efddaa5-3f1f-4df3-97df-af3f13818f4c",
+  "Container Registry Repository Catalog Lister": "bfdb9389-c9a5-478a-bb2f-ba9ca092c3c7",
 } as const;
 
 export type RoleName = keyof typeof ROLE_DEFINITION_IDS;
@@ -19,6 +27,38 @@ export const ROLE_NAMES = Object.keys(ROLE_DEFINITION_IDS) as RoleName[];
 
 /** Roles that can change the registry or grant access to it: more than pushing or pulling needs. */
 export const PRIVILEGED_ROLES: readonly RoleName[] = ["Owner", "Contributor"];
+
+/**
+ * The roles that take an ABAC condition naming repositories, each with every data action it grants:
+ * a condition must name them all, or the actions left out stay granted on every repository (ACR docs,
+ * container-registry-rbac-abac-repository-permissions.md, MicrosoftDocs/azure-management-docs
+ * d923d588; the actions from the built-in roles page above). Catalog Lister takes no condition.
+ */
+export const REPOSITORY_ROLE_DATA_ACTIONS: Partial<Record<RoleName, readonly string[]>> = {
+  "Container Registry Repository Reader": ["content/read", "metadata/read"],
+  "Container Registry Repository Writer": ["content/read", "metadata/read", "content/write", "metadata/write"],
+  "Container Registry Repository Contributor": [
+    "content/read",
+    "metadata/read",
+    "content/write",
+    "metadata/write",
+    "content/delete",
+    "metadata/delete",
+  ],
+};
+export const REPOSITORY_SCOPED_ROLES = Object.keys(REPOSITORY_ROLE_DATA_ACTIONS) as RoleName[];
+
+/**
+ * The registry's role assignment modes (`roleAssignmentMode`, API 2025-11-01), and the legacy roles a
+ * registry in ABAC mode does not honour, with what Microsoft names as their ABAC equivalents (ACR docs,
+ * "Migrate from RBAC-only to ABAC-enabled mode"; AcrPull's also needs Catalog Lister to list repositories).
+ */
+export const ROLE_ASSIGNMENT_MODES = { rbac: "LegacyRegistryPermissions", abac: "AbacRepositoryPermissions" } as const;
+export const ABAC_EQUIVALENTS: Partial<Record<RoleName, RoleName>> = {
+  AcrPull: "Container Registry Repository Reader",
+  AcrPush: "Container Registry Repository Writer",
+  AcrDelete: "Container Registry Repository Contributor",
+};
 
 /** The roles a principal created by the component may hold on the registry. */
 export const SERVICE_PRINCIPAL_ROLES: readonly RoleName[] = ["AcrPull", "AcrPush", "AcrDelete", "Reader", "Contributor", "Owner"];
@@ -35,8 +75,7 @@ export const TYPED_REGISTRY_TOKEN = "azure-native:containerregistry:Registry";
 /**
  * The registry is declared with azure-native's generic resource at this API version, because
  * azure-native 3.x's typed `containerregistry.Registry` sends API 2023-01-01-preview, which has
- * neither `networkRuleBypassAllowedForTasks` nor `roleAssignmentMode` (ABAC repository permissions,
- * which the component does not set yet). The body is checked in the
+ * neither `networkRuleBypassAllowedForTasks` nor `roleAssignmentMode` (ABAC repository permissions). The body is checked in the
  * tests against Microsoft's OpenAPI specification of this version (tests/fixtures/azure-specs/, each
  * file naming its source). See docs/registry-api.md for the choice and its trade-offs.
  */

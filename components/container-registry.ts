@@ -15,6 +15,7 @@ import { createPrivateEndpoints } from "./parts/private-endpoints";
 import { createPullIdentity } from "./parts/pull-identity";
 import { createPurgeTasks } from "./parts/purge";
 import { createRegistry } from "./parts/registry";
+import { roleInMode } from "./parts/repository-permissions";
 import { assignRole } from "./parts/role-assignments";
 import { createScopeMaps } from "./parts/scope-maps";
 import { createWebhooks } from "./parts/webhooks";
@@ -111,7 +112,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     if (settings.servicePrincipal.enabled) {
       // The principal that runs azuread (it may sign in apart from azure-native) becomes the owner.
       const deployer = azuread.getClientConfigOutput({ parent: this });
-      const ci = createCiPrincipal(ctx, settings.servicePrincipal, registry.id, clientConfig.subscriptionId, deployer.objectId);
+      // In ABAC mode its AcrPush (or AcrPull, AcrDelete) would not be honoured: it gets the Repository equivalent.
+      const ciSettings = { ...settings.servicePrincipal, role: roleInMode(settings.servicePrincipal.role, settings.repositoryPermissions) };
+      const ci = createCiPrincipal(ctx, ciSettings, registry.id, clientConfig.subscriptionId, deployer.objectId);
       this.servicePrincipalClientId = ci.clientId;
       this.servicePrincipalObjectId = ci.objectId;
       this.servicePrincipalClientSecret = ci.clientSecret;
@@ -119,7 +122,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       if (ci.clientSecretRenewsAt) this.servicePrincipalClientSecretRenewsAt = pulumi.output(ci.clientSecretRenewsAt);
     }
     if (settings.pullIdentity) {
-      const pull = createPullIdentity(ctx, registry.id, clientConfig.subscriptionId);
+      const pull = createPullIdentity(ctx, registry.id, clientConfig.subscriptionId, roleInMode("AcrPull", settings.repositoryPermissions));
       this.pullIdentityId = pull.identity.id;
       this.pullIdentityClientId = pull.identity.clientId;
       this.pullIdentityPrincipalId = pull.identity.principalId;
@@ -127,7 +130,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     settings.roleAssignments.forEach((grant, index) => {
       // Named by principal and role where the id is known now, so reordering the list changes nothing.
       const key = typeof grant.principalId === "string" ? grant.principalId : `${index}`;
-      assignRole(ctx, `${name}-role-${grant.role.toLowerCase()}-${key}`, registry.id, clientConfig.subscriptionId, grant);
+      const role = grant.role.toLowerCase().replace(/ /g, "-");
+      assignRole(ctx, `${name}-role-${role}-${key}`, registry.id, clientConfig.subscriptionId, grant);
     });
 
     this.resourceGroupName = resourceGroupName;

@@ -102,7 +102,7 @@ export function choice<V extends string>(
   values: readonly V[],
   description: string,
   defaults: { default: V } | { derivedDefault: NonNullable<Setting<V>["derivedDefault"]> },
-  more: Pick<Setting<V>, "premium"> = {},
+  more: Pick<Setting<V>, "premium" | "details"> = {},
 ): Setting<V> {
   const fixed = "default" in defaults ? defaults.default : undefined;
   return {

@@ -7,7 +7,7 @@
  * Adding a plain registry setting: one entry here, one line in parts/registry.ts where it is sent
  * to Azure, then `npm run generate`.
  */
-import { REGISTRY_NAME, RESOURCE_GROUP_NAME, SKUS } from "./azure-facts";
+import { ABAC_EQUIVALENTS, REGISTRY_NAME, RESOURCE_GROUP_NAME, SKUS } from "./azure-facts";
 import { Setting, ValueOf, choice, flag, optionalText, optionalWholeNumber, region, textMap, list } from "./setting-kinds";
 import { Problems, ValidationError, read, show } from "./validation";
 import { logRetentionDaysSetting } from "./parts/audit-logs";
@@ -19,6 +19,7 @@ import { privateEndpointsSetting } from "./parts/private-endpoints";
 import { pullIdentitySetting } from "./parts/pull-identity";
 import { purgeSetting } from "./parts/purge";
 import { replicasSetting } from "./parts/replicas";
+import { repositoryPermissionsSetting } from "./parts/repository-permissions";
 import { roleAssignmentsSetting } from "./parts/role-assignments";
 import { scopeMapsSetting } from "./parts/scope-maps";
 import { webhooksSetting } from "./parts/webhooks";
@@ -48,6 +49,7 @@ export const SETTINGS = {
   adminUserEnabled: flag("Turn on the registry's admin user (one shared username and password; the password is a secret output)", false),
   servicePrincipal: servicePrincipalSetting,
   roleAssignments: roleAssignmentsSetting,
+  repositoryPermissions: repositoryPermissionsSetting,
   logRetentionDays: logRetentionDaysSetting,
   protect: flag("Protect the registry and the storage account against deletion (Pulumi's protect option)", false),
   tags: textMap("Tags for every taggable resource; managed-by: acr-infra and stack: <stack> are added"),
@@ -162,7 +164,7 @@ export function resolveArgs(input: unknown): ResolvedArgs {
   settings.identity = withKeyIdentity(settings.identity, settings.encryption);
   // Rules across settings judge the values read: each runs unless a setting it reads is already wrong
   // (its value then is a stand-in, and the rule would only add noise).
-  check([...PREMIUM_GATES, ...COMBINATIONS], settings, problems, problems.failedSettings());
+  check([...PREMIUM_GATES, ...COMBINATIONS, ...REPOSITORY_PERMISSION_RULES], settings, problems, problems.failedSettings());
   problems.throwIfAny();
   return settings;
 }
@@ -202,6 +204,46 @@ const COMBINATIONS: readonly Combination[] = [
     broken: (a) =>
       a.softDeleteDays && a.replicas.length > 0
         ? ["softDeleteDays", `${a.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`]
+        : undefined,
+  },
+];
+
+/** ABAC repository permissions (ACR docs, container-registry-rbac-abac-repository-permissions.md, azure-management-docs d923d588). */
+const REPOSITORY_PERMISSION_RULES: readonly Combination[] = [
+  {
+    reads: ["repositoryPermissions", "roleAssignments"],
+    broken: (a) => {
+      const index = a.repositoryPermissions === "abac" ? -1 : a.roleAssignments.findIndex((grant) => grant.repositories !== undefined);
+      return index < 0
+        ? undefined
+        : [
+            `roleAssignments[${index}].repositories`,
+            `${show(a.roleAssignments[index].repositories)} needs repositoryPermissions: abac: a registry in rbac mode ignores conditions naming repositories`,
+          ];
+    },
+  },
+  {
+    reads: ["repositoryPermissions", "roleAssignments"],
+    broken: (a) => {
+      const index = a.repositoryPermissions === "abac" ? a.roleAssignments.findIndex((grant) => grant.role in ABAC_EQUIVALENTS) : -1;
+      if (index < 0) return undefined;
+      const role = a.roleAssignments[index].role;
+      return [
+        `roleAssignments[${index}].role`,
+        `${show(role)} is not allowed with repositoryPermissions: abac: a registry in ABAC mode does not honour it; use ${show(ABAC_EQUIVALENTS[role])}`,
+      ];
+    },
+  },
+  {
+    // ACR Tasks lose their data-plane access to an ABAC registry unless the task signs in to it with an
+    // identity of its own (`--source-acr-auth-id`), which azure-native's Task (API 2019-06-01-preview) cannot set.
+    reads: ["repositoryPermissions", "purge"],
+    broken: (a) =>
+      a.repositoryPermissions === "abac" && a.purge.length > 0
+        ? [
+            "purge",
+            "is not allowed with repositoryPermissions: abac: ACR Tasks have no access to the repositories of a registry in ABAC mode",
+          ]
         : undefined,
   },
 ];

@@ -70,6 +70,11 @@ const configurations: [string, ContainerRegistryArgs][] = [
   ["private, exports disabled", { location: "westeurope", sku: "Premium", privateEndpoints: [{ subnetId: SUBNET }] }],
   ["soft delete (preview API)", { location: "westeurope", sku: "Standard", softDeleteDays: 7 }],
   ["soft delete turned off (preview API)", { location: "westeurope", sku: "Premium", softDeleteDays: 0, retentionDays: 7 }],
+  ["ABAC repository permissions", { location: "westeurope", sku: "Basic", repositoryPermissions: "abac" }],
+  [
+    "ABAC repository permissions with soft delete (preview API)",
+    { location: "westeurope", repositoryPermissions: "abac", softDeleteDays: 7 },
+  ],
 ];
 
 describe.each(configurations)("%s", (_, args) => {
@@ -107,8 +112,25 @@ test("the chosen version carries the settings older ones lack: task bypass and A
     resolveArgs({ sku: "Premium", ipRules: ["203.0.113.0/24"], purge: [{ schedule: "0 3 * * *", filter: "a:b", ago: "1d" }] }),
   );
   expect(body.properties.networkRuleBypassAllowedForTasks).toBe(true);
-  const withAbac = { ...body, properties: { ...body.properties, roleAssignmentMode: "AbacRepositoryPermissions" } };
-  expect(checkAgainst(registrySpec(REGISTRY_API.version), "Registry", armDocument(withAbac))).toEqual([]);
+  const abac = registryBody(resolveArgs({ repositoryPermissions: "abac" }));
+  expect([abac.apiVersion, abac.properties.roleAssignmentMode]).toEqual([REGISTRY_API.version, "AbacRepositoryPermissions"]);
+  expect(checkAgainst(registrySpec(REGISTRY_API.version), "Registry", armDocument(abac))).toEqual([]);
+});
+
+test("the role assignment mode is always sent, LegacyRegistryPermissions unless abac: the spec's default, said explicitly", () => {
+  // Microsoft says ABAC mode will become the default (ACR docs, ABAC repository permissions): a registry
+  // declared in rbac mode must not follow, or its AcrPush and AcrPull grants would stop working.
+  expect(registryBody(resolveArgs({})).properties.roleAssignmentMode).toBe("LegacyRegistryPermissions");
+  const property = (
+    registrySpec(REGISTRY_API.version).definitions.RegistryProperties as { properties: Record<string, { default?: string }> }
+  ).properties.roleAssignmentMode;
+  expect(property.default).toBe("LegacyRegistryPermissions");
+  // A misspelt mode is what the checker refuses.
+  const bad = registryBody(resolveArgs({}));
+  bad.properties.roleAssignmentMode = "Abac";
+  expect(checkAgainst(registrySpec(REGISTRY_API.version), "Registry", armDocument(bad))).toContainEqual(
+    expect.stringContaining("Registry.properties.roleAssignmentMode"),
+  );
 });
 
 describe("the checker finds what Azure would refuse", () => {

@@ -25,7 +25,7 @@ export interface GitHubSubjectArgs {
 export interface ServicePrincipalArgs {
   /** Create the application, service principal, credential and role assignment. Default `true`. */
   enabled?: boolean;
-  /** Role on the registry (not the quarantine roles; `Contributor` and `Owner` need `allowPrivilegedRole`). Default `AcrPush` (push and pull: what CI needs). */
+  /** Role on the registry (not the quarantine roles; `Contributor` and `Owner` need `allowPrivilegedRole`). Default `AcrPush` (push and pull: what CI needs). With `repositoryPermissions: abac`, AcrPull, AcrPush and AcrDelete are granted as Container Registry Repository Reader, Writer and Contributor. */
   role?: RoleName;
   /**
    * `password` (default): a client secret that rotates. `federated`: GitHub Actions signs in with

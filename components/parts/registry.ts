@@ -5,6 +5,7 @@ import { ResolvedArgs } from "../settings";
 import { createReplicas } from "./replicas";
 import { REGISTRY_API } from "../azure-facts";
 import { PartContext } from "../context";
+import { roleAssignmentMode } from "./repository-permissions";
 
 export interface RegistryPart {
   /** The registry, declared through azure-native's generic resource at `REGISTRY_API.version`. */
@@ -102,6 +103,10 @@ export function registryBody(args: ResolvedArgs): RegistryBody {
           }
         : {}),
       policies: registryPolicies(args),
+      // Sent either way: Microsoft says ABAC mode will become the default, and a registry the component
+      // made in rbac mode must stay there (its AcrPush and AcrPull grants mean nothing in ABAC mode).
+      // Azure changes the mode of an existing registry in place (ACR docs, ABAC repository permissions).
+      roleAssignmentMode: roleAssignmentMode(args.repositoryPermissions),
       // Sent either way, so that adding or removing a customer-managed key is a change of
       // encryption.status, which replaces the registry (Azure sets a key only at creation).
       encryption: args.encryption

@@ -5,6 +5,7 @@ import { GUID, PRINCIPAL_TYPES, PRIVILEGED_ROLES, PrincipalType, ROLE_NAMES, Rol
 import { PartContext } from "../context";
 import { list } from "../setting-kinds";
 import { ValidationError, oneOfText, read, readFields, show } from "../validation";
+import { readRepositories, repositoryCondition } from "./repository-permissions";
 
 /** A role on the registry for an identity that already exists (a user, a group, another principal). */
 export interface RoleAssignmentArgs {
@@ -16,10 +17,20 @@ export interface RoleAssignmentArgs {
   role: RoleName;
   /** Accept `Owner` or `Contributor` as `role`. Default `false`. */
   allowPrivilegedRole?: boolean;
+  /**
+   * Grant the role on these repositories only (`team-a/app`; `team-a/*` for every repository under
+   * team-a/; `team-*` for every name starting so), with an ABAC condition on the assignment. Needs
+   * `repositoryPermissions: abac` and a Container Registry Repository Reader, Writer or Contributor
+   * role. Not set: every repository.
+   */
+  repositories?: string[];
 }
 
-function readRoleAssignment(value: unknown, setting: string): Required<RoleAssignmentArgs> {
-  return readFields(setting, value, ["principalId", "principalType", "role", "allowPrivilegedRole"], (entry, take) => {
+/** A role assignment as read: `repositories` stays undefined when the role covers every repository. */
+export type ResolvedRoleAssignment = Required<Omit<RoleAssignmentArgs, "repositories">> & Pick<RoleAssignmentArgs, "repositories">;
+
+function readRoleAssignment(value: unknown, setting: string): ResolvedRoleAssignment {
+  return readFields(setting, value, ["principalId", "principalType", "role", "allowPrivilegedRole", "repositories"], (entry, take) => {
     const principalId = take(() => {
       const id = entry.principalId;
       if (id === undefined)
@@ -46,7 +57,8 @@ function readRoleAssignment(value: unknown, setting: string): Required<RoleAssig
     }, "AcrPull");
     const allowPrivilegedRole = take(() => read.boolean(`${setting}.allowPrivilegedRole`, entry.allowPrivilegedRole, false), false);
     take(() => requireOptInForPrivilegedRole(setting, role, allowPrivilegedRole), undefined);
-    return { principalId, principalType, role, allowPrivilegedRole };
+    const repositories = take(() => readRepositories(`${setting}.repositories`, entry.repositories, role), undefined);
+    return { principalId, principalType, role, allowPrivilegedRole, ...(repositories ? { repositories } : {}) };
   });
 }
 
@@ -73,6 +85,8 @@ export interface RoleGrant {
   principalType: PrincipalType;
   /** The role on the registry; `Contributor` and `Owner` need `allowPrivilegedRole`. */
   role: RoleName;
+  /** Only these repositories (an ABAC condition on the assignment); not set: every repository. */
+  repositories?: readonly string[];
 }
 
 /**
@@ -93,6 +107,7 @@ export function assignRole(
   subscriptionId: pulumi.Input<string>,
   grant: RoleGrant,
 ): authorization.RoleAssignment {
+  const repositories = grant.repositories ?? [];
   return new authorization.RoleAssignment(
     resourceName,
     {
@@ -103,7 +118,9 @@ export function assignRole(
       roleAssignmentName: pulumi
         .all([scope, grant.principalId])
         .apply(([s, principalId]) => roleAssignmentName(s, principalId, grant.role)),
-      description: `${grant.role} on the registry, granted by acr-infra`,
+      description: `${grant.role} on ${repositories.length > 0 ? `repositories ${repositories.join(", ")}` : "the registry"}, granted by acr-infra`,
+      // ACR docs (ABAC repository permissions): the scope stays the registry; the condition names the repositories.
+      ...(repositories.length > 0 ? { condition: repositoryCondition(grant.role, repositories), conditionVersion: "2.0" } : {}),
     },
     { parent: ctx.parent },
   );
