@@ -225,15 +225,8 @@ export const cacheRulesSetting: typeof cacheRuleList = {
   read: (value, setting) => {
     const rules = cacheRuleList.read(value, setting);
     const problems = new Problems();
-    problems.attempt(
-      () =>
-        requireUnique(
-          setting,
-          rules.map((rule) => rule.target),
-          "target repository",
-        ),
-      undefined,
-    );
+    const targets = rules.map((rule) => rule.target);
+    problems.attempt(() => requireUnique(setting, targets, "target repository"), undefined);
     problems.attempt(() => requireNoOverlap(setting, rules), undefined);
     if (rules.length > MAX_CACHE_RULES) {
       problems.attempt(() => {
