@@ -278,6 +278,7 @@ describe("declared", () => {
     const grants = steps.filter((s) => s.startsWith("Grant credential set"));
     expect(grants).toEqual([expect.stringContaining("Grant credential set github's identity Key Vault Secrets User on key vault team-kv")]);
     expect(steps).toContainEqual(expect.stringContaining("Store each credential set's upstream username and password"));
+    expect(steps).toContainEqual(expect.stringContaining("needs to create role assignments on key vault upstream-kv as well"));
   });
 });
 

@@ -128,6 +128,12 @@ function credentialSetSteps(resources: readonly PlannedResource[]): string[] {
       );
     }
   }
+  const grantedVaults = [...granted].filter((v): v is string => Boolean(v));
+  if (grantedVaults.length > 0) {
+    steps.push(
+      `The identity that deploys needs to create role assignments on key vault ${grantedVaults.join(", ")} as well (Owner, User Access Administrator or Role Based Access Control Administrator there): the credential sets' grants are on the vault, not the registry.`,
+    );
+  }
   if (sets.length > 0) {
     steps.push(
       "Store each credential set's upstream username and password (or token) as the Key Vault secrets it names before the first pull through the cache; vaults whose role the deployment grants must use the Azure RBAC permission model.",
