@@ -8,6 +8,7 @@ import type { EncryptionArgs } from "./parts/encryption";
 import type { RegistryIdentityArgs } from "./parts/identity";
 import type { WebhookArgs } from "./parts/webhooks";
 import type { ScopeMapArgs } from "./parts/scope-maps";
+import type { CacheRuleArgs, CredentialSetArgs } from "./parts/cache";
 
 /** Arguments of the ContainerRegistry component; stack config keys (`acr-infra:<name>`) carry the same names. */
 export interface ContainerRegistryArgs {
@@ -71,4 +72,8 @@ export interface ContainerRegistryArgs {
   scopeMaps?: ScopeMapArgs[];
   /** A user-assigned managed identity with AcrPull (Container Registry Repository Reader with repositoryPermissions abac) that workloads (AKS, App Service, Container Apps) attach to pull; its ids are outputs. Default: `false`. */
   pullIdentity?: boolean;
+  /** Credentials for upstream registries of the pull-through cache: a username and a password kept as Key Vault secrets. */
+  credentialSets?: CredentialSetArgs[];
+  /** Pull-through cache rules: a repository of this registry that pulls from an upstream repository on first use (any SKU). */
+  cacheRules?: CacheRuleArgs[];
 }

@@ -167,3 +167,66 @@ export const ARM_ID = {
 
 /** A Key Vault key URI without a version, so the registry follows key rotation. */
 export const VERSIONLESS_KEY_URI = /^https:\/\/[a-z0-9-]{3,24}\.vault\.azure\.net\/keys\/[A-Za-z0-9-]{1,127}\/?$/;
+
+/**
+ * Artifact cache (pull-through cache) facts. Available in Basic, Standard and Premium
+ * (MicrosoftDocs/azure-management-docs articles/container-registry/artifact-cache-overview.md at
+ * 77ed42b, 2026-06-11), so the component gates it on no SKU; at most 1,000 cache rules a registry.
+ */
+export const MAX_CACHE_RULES = 1000;
+
+/**
+ * Cache rule and credential set names: 5 to 50 letters, digits and '-' (Azure/azure-rest-api-specs
+ * Registry/CacheRule.tsp and CredentialSet.tsp: NamePattern ^[a-zA-Z0-9-]*$, length 5..50).
+ */
+export const CACHE_NAME = { pattern: /^[A-Za-z0-9-]{5,50}$/, rule: "5 to 50 letters, digits and '-'" } as const;
+
+/** How an upstream lets the cache pull: with a credential set only, without one only, or either way. */
+export type UpstreamPulls = "authenticated" | "anonymous" | "either";
+
+/**
+ * The upstream registries artifact cache supports, by login server, and whether it needs (or refuses)
+ * a credential set: the "Upstream support" table of artifact-cache-overview.md at 77ed42b
+ * (2026-06-11). Azure Container Registry upstreams (`*.azurecr.io`) authenticate with a managed
+ * identity on the cache rule (API 2026-01-01-preview, artifact-cache-acr-to-acr-cli.md), which
+ * azure-native's CacheRule (2024-11-01-preview) cannot send: not offered.
+ */
+export const CACHE_UPSTREAMS: ReadonlyArray<{ host: string; name: string; pulls: UpstreamPulls }> = [
+  { host: "docker.io", name: "Docker Hub", pulls: "authenticated" },
+  { host: "dhi.io", name: "Docker Hardened Images", pulls: "authenticated" },
+  { host: "mcr.microsoft.com", name: "Microsoft Artifact Registry", pulls: "anonymous" },
+  { host: "public.ecr.aws", name: "AWS ECR Public Gallery", pulls: "anonymous" },
+  { host: "ghcr.io", name: "GitHub Container Registry", pulls: "either" },
+  { host: "quay.io", name: "Quay", pulls: "either" },
+  { host: "registry.k8s.io", name: "Kubernetes registry", pulls: "either" },
+  { host: "*.pkg.dev", name: "Google Artifact Registry", pulls: "authenticated" },
+  { host: "gcr.io", name: "Google Container Registry (legacy)", pulls: "either" },
+  { host: "nvcr.io", name: "NVIDIA NGC", pulls: "either" },
+  { host: "registry.redhat.io", name: "Red Hat Registry", pulls: "authenticated" },
+  { host: "registry.access.redhat.com", name: "Red Hat Public Registry", pulls: "anonymous" },
+];
+
+/** The upstream a login server is, if artifact cache supports it (`*.pkg.dev` stands for any `<location>-docker.pkg.dev`). */
+export function cacheUpstream(host: string): (typeof CACHE_UPSTREAMS)[number] | undefined {
+  const lower = host.toLowerCase();
+  return CACHE_UPSTREAMS.find((u) => (u.host.startsWith("*.") ? /^[a-z0-9-]+\.pkg\.dev$/.test(lower) : u.host === lower));
+}
+
+/**
+ * Key Vault Secrets User: reads secret values (vaults/secrets/getSecret/action), on vaults that use
+ * the Azure RBAC permission model only (MicrosoftDocs/azure-docs
+ * articles/role-based-access-control/built-in-roles/security.md, 2026-02-23). Artifact cache's
+ * documented least-privileged role for a credential set's identity (artifact-cache-cli.md).
+ */
+export const KEY_VAULT_SECRETS_USER = { name: "Key Vault Secrets User", id: "4633458b-17de-408a-b874-0445c86b69e6" } as const;
+
+/** A Key Vault's ARM id; the subscription and vault name are captured. */
+export const KEY_VAULT_ID =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/([A-Za-z0-9-]{3,24})$/i;
+
+/**
+ * A Key Vault secret URI, with or without a version; the vault name is captured
+ * (`https://<vault>.vault.azure.net/secrets/<name>[/<version>]`, as the credential set examples of
+ * the 2025-11-01 spec send them).
+ */
+export const KEY_VAULT_SECRET_URI = /^https:\/\/([a-z0-9-]{3,24})\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]{1,127}(?:\/[0-9a-f]{32})?\/?$/i;

@@ -9,6 +9,7 @@ import { Problems, ValidationError } from "./validation";
 import { PartContext } from "./context";
 import { nameSuffix, uniqueName } from "./naming";
 import { createAuditStorage } from "./parts/audit-logs";
+import { createCache } from "./parts/cache";
 import { createCiPrincipal } from "./parts/ci-principal";
 import { createDeleteLocks } from "./parts/locks";
 import { createPrivateEndpoints } from "./parts/private-endpoints";
@@ -107,6 +108,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     createPrivateEndpoints(ctx, registry.id, settings.privateEndpoints);
     createWebhooks(ctx, registry.name, settings.webhooks);
     createScopeMaps(ctx, registry.name, settings.scopeMaps);
+    createCache(ctx, registry.name, settings.credentialSets, settings.cacheRules);
     if (settings.lock) createDeleteLocks(ctx, { registry: registry.id, logs: audit.account.id });
 
     if (settings.servicePrincipal.enabled) {

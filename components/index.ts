@@ -10,6 +10,7 @@ export type { EncryptionArgs } from "./parts/encryption";
 export type { RegistryIdentityArgs } from "./parts/identity";
 export type { WebhookArgs } from "./parts/webhooks";
 export type { ScopeMapArgs, TokenArgs } from "./parts/scope-maps";
+export type { CacheRuleArgs, CredentialSetArgs } from "./parts/cache";
 export { CONFIG_NAMESPACE, containerRegistryFromConfig, readStackConfig } from "./config";
 export { ValidationError } from "./validation";
 export { parseDuration, parseFilter, purgeCommand, validateCron } from "./purge-rules";

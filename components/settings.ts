@@ -11,6 +11,7 @@ import { ABAC_EQUIVALENTS, REGISTRY_NAME, RESOURCE_GROUP_NAME, SKUS } from "./az
 import { Setting, ValueOf, choice, flag, optionalText, optionalWholeNumber, region, textMap, list } from "./setting-kinds";
 import { Problems, ValidationError, read, show } from "./validation";
 import { logRetentionDaysSetting } from "./parts/audit-logs";
+import { CACHE_COMBINATIONS, cacheRulesSetting, credentialSetsSetting } from "./parts/cache";
 import { servicePrincipalSetting } from "./parts/ci-principal";
 import { encryptionSetting } from "./parts/encryption";
 import { identitySetting, withKeyIdentity } from "./parts/identity";
@@ -115,6 +116,8 @@ export const SETTINGS = {
   webhooks: webhooksSetting,
   scopeMaps: scopeMapsSetting,
   pullIdentity: pullIdentitySetting,
+  credentialSets: credentialSetsSetting,
+  cacheRules: cacheRulesSetting,
 } satisfies Record<string, Setting<unknown>>;
 
 export type SettingName = keyof typeof SETTINGS;
@@ -206,6 +209,7 @@ const COMBINATIONS: readonly Combination[] = [
         ? ["softDeleteDays", `${a.softDeleteDays} is not allowed together with replicas: soft delete does not work with geo-replication`]
         : undefined,
   },
+  ...CACHE_COMBINATIONS,
 ];
 
 /** ABAC repository permissions (ACR docs, container-registry-rbac-abac-repository-permissions.md, azure-management-docs d923d588). */

@@ -131,6 +131,11 @@ const RESOURCE_MOCKS: Record<string, ResourceMock> = {
   "azure-native:containerregistry:Webhook": registryChild("webhooks", "webhookName"),
   "azure-native:containerregistry:ScopeMap": registryChild("scopeMaps", "scopeMapName"),
   "azure-native:containerregistry:Token": registryChild("tokens", "tokenName"),
+  "azure-native:containerregistry:CacheRule": registryChild("cacheRules", "cacheRuleName"),
+  // Azure answers with the system-assigned identity's principal (CredentialSetCreate.json, 2025-11-01).
+  "azure-native:containerregistry:CredentialSet": registryChild("credentialSets", "credentialSetName", (name, inputs) => ({
+    identity: { ...(inputs.identity as Inputs), principalId: mockGuid(`credential-set-principal:${name}`), tenantId: MOCK_TENANT_ID },
+  })),
   "azure-native:network:PrivateEndpoint": armResource("Microsoft.Network/privateEndpoints", "privateEndpointName"),
   "azure-native:network:PrivateDnsZoneGroup": armResource(
     (inputs) => `Microsoft.Network/privateEndpoints/${String(inputs.privateEndpointName)}/privateDnsZoneGroups`,

@@ -93,7 +93,7 @@ export interface RoleGrant {
  * A role assignment name (a GUID) derived from the scope, principal and role, as Bicep's
  * `guid(scope, principalId, roleId)` does: the same on every run, and the same for the same grant.
  */
-export function roleAssignmentName(scope: string, principalId: string, role: RoleName): string {
+export function roleAssignmentName(scope: string, principalId: string, role: string): string {
   const hash = crypto.createHash("sha256").update(`${scope}|${principalId}|${role}`).digest("hex");
   return [hash.slice(0, 8), hash.slice(8, 12), `5${hash.slice(13, 16)}`, `8${hash.slice(17, 20)}`, hash.slice(20, 32)].join("-");
 }

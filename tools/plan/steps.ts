@@ -4,7 +4,7 @@
  * still in the file, one-time grants. Shown apart from the policy verdicts, which judge what the
  * stack declares; these say what it cannot do for you.
  */
-import { isRegistryResource } from "../../components/azure-facts";
+import { KEY_VAULT_SECRETS_USER, isRegistryResource } from "../../components/azure-facts";
 import type { PlannedResource } from "../../testing/harness";
 import { registrySettings } from "../../testing/plan";
 
@@ -71,6 +71,7 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
       "Store servicePrincipalClientSecret in CI's secrets, deploy at least every rotationDays, and copy the newer servicePrincipalClientSecret into CI before servicePrincipalClientSecretExpiresAt of the one CI holds: the secret rotates.",
     );
   }
+  steps.push(...credentialSetSteps(resources));
   const tokens = ofType(resources, "azure-native:containerregistry:Token").map((t) => nameOf(t, "tokenName"));
   if (tokens.length > 0) {
     steps.push(
@@ -93,6 +94,49 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
   if (ofType(resources, "azuread:index/application:Application").length > 0) {
     steps.push(
       "The identity that deploys needs Application Administrator, or Application.ReadWrite.OwnedBy with admin consent, in Entra ID (one-time grant).",
+    );
+  }
+  return steps;
+}
+
+const text = (value: unknown) => (typeof value === "string" ? value : "");
+
+/** The vault a Key Vault secret URI points at, lower case. */
+const vaultOf = (uri: unknown) =>
+  (typeof uri === "string" ? (/^https:\/\/([^.]+)\.vault\.azure\.net\//i.exec(uri)?.[1] ?? "") : "").toLowerCase();
+
+/**
+ * Each credential set reads its secrets with its system-assigned identity, which needs Key Vault
+ * Secrets User on the vault (artifact-cache-cli.md); the component grants it only where keyVaultId
+ * names the vault. What is left is one step per credential set and vault, with the command.
+ */
+function credentialSetSteps(resources: readonly PlannedResource[]): string[] {
+  const granted = new Set(
+    ofType(resources, "azure-native:authorization:RoleAssignment")
+      .filter((r) => text(r.inputs.roleDefinitionId).endsWith(`/${KEY_VAULT_SECRETS_USER.id}`))
+      .map((r) => /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i.exec(text(r.inputs.scope))?.[1]?.toLowerCase()),
+  );
+  const steps: string[] = [];
+  const sets = ofType(resources, "azure-native:containerregistry:CredentialSet");
+  for (const set of sets) {
+    const credentials = (set.inputs.authCredentials as Array<Record<string, unknown>> | undefined) ?? [];
+    const vaults = [...new Set(credentials.flatMap((c) => [vaultOf(c.usernameSecretIdentifier), vaultOf(c.passwordSecretIdentifier)]))];
+    for (const vault of vaults.filter((v) => v && !granted.has(v))) {
+      const name = nameOf(set, "credentialSetName");
+      steps.push(
+        `Grant credential set ${name}'s identity ${KEY_VAULT_SECRETS_USER.name} on key vault ${vault} (az role assignment create --role "${KEY_VAULT_SECRETS_USER.name}" --assignee $(az acr credential-set show --registry <name> --name ${name} --query identity.principalId -o tsv) --scope <the vault's id>), or the get secret permission in an access policy if the vault uses access policies: until then the cache cannot sign in upstream. keyVaultId on the credential set makes the deployment grant it.`,
+      );
+    }
+  }
+  const grantedVaults = [...granted].filter((v): v is string => Boolean(v));
+  if (grantedVaults.length > 0) {
+    steps.push(
+      `The identity that deploys needs to create role assignments on key vault ${grantedVaults.join(", ")} as well (Owner, User Access Administrator or Role Based Access Control Administrator there): the credential sets' grants are on the vault, not the registry.`,
+    );
+  }
+  if (sets.length > 0) {
+    steps.push(
+      "Store each credential set's upstream username and password (or token) as the Key Vault secrets it names before the first pull through the cache; vaults whose role the deployment grants must use the Azure RBAC permission model.",
     );
   }
   return steps;
