@@ -134,8 +134,13 @@ export const GUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4
 
 /** The registry's resource log categories that record who logged in and what was pushed, pulled or deleted. */
 export const REGISTRY_AUDIT_LOG_CATEGORIES = ["ContainerRegistryLoginEvents", "ContainerRegistryRepositoryEvents"] as const;
-/** The category groups Azure Policy 187242f4 accepts; allLogs holds every category above. */
+/**
+ * The category groups Azure Policy 187242f4 accepts; allLogs holds every category above. They are
+ * also the only two Azure Monitor has ("Currently, there are two category groups": allLogs, audit;
+ * diagnostic-settings.md, "Category groups").
+ */
 export const AUDIT_CATEGORY_GROUPS = ["audit", "allLogs"] as const;
+export type CategoryGroup = (typeof AUDIT_CATEGORY_GROUPS)[number];
 /** The group the component's diagnostic setting sends: all of the registry's categories. */
 export const REGISTRY_LOG_CATEGORY_GROUP = "allLogs";
 
@@ -163,7 +168,32 @@ export const ARM_ID = {
     /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/privateDnsZones\/privatelink\.azurecr\.io$/i,
   userAssignedIdentity:
     /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i,
+  // Names as Azure's naming rules allow them (Azure Resource Manager docs, resource-name-rules.md):
+  // workspaces 4-63 letters, digits and '-', starting and ending with a letter or digit; Event Hubs
+  // namespaces 6-50 letters, digits and '-', starting with a letter; their authorization rules 1-50
+  // letters, digits, '.', '-' and '_', starting and ending with a letter or digit.
+  logAnalyticsWorkspace:
+    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[A-Za-z0-9][A-Za-z0-9-]{2,61}[A-Za-z0-9]$/i,
+  /** An Event Hubs namespace's authorization rule (not an event hub's own: Azure Monitor streams through the namespace's). */
+  eventHubNamespaceRule:
+    /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.EventHub\/namespaces\/[A-Za-z][A-Za-z0-9-]{4,48}[A-Za-z0-9]\/authorizationRules\/[A-Za-z0-9](?:[A-Za-z0-9._-]{0,48}[A-Za-z0-9])?$/i,
 } as const;
+
+/** Event hub names: 1 to 256 letters, digits, '.', '-' and '_', starting and ending with a letter or digit (resource-name-rules.md). */
+export const EVENT_HUB_NAME = {
+  pattern: /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,254}[A-Za-z0-9])?$/,
+  rule: "1 to 256 letters, digits, '.', '-' or '_', starting and ending with a letter or digit",
+} as const;
+
+/**
+ * Azure Monitor: "A single diagnostic setting can define no more than one of each destination ...
+ * Each resource can have up to five diagnostic settings" (azure-monitor-docs,
+ * articles/azure-monitor/platform/diagnostic-settings.md, ms.date 03/31/2026).
+ */
+export const MAX_DIAGNOSTIC_SETTINGS_PER_RESOURCE = 5;
+
+/** The only metric category a diagnostic setting takes for most services, ACR included (same page, "Metric category isn't supported"). */
+export const ALL_METRICS = "AllMetrics";
 
 /** A Key Vault key URI without a version, so the registry follows key rotation. */
 export const VERSIONLESS_KEY_URI = /^https:\/\/[a-z0-9-]{3,24}\.vault\.azure\.net\/keys\/[A-Za-z0-9-]{1,127}\/?$/;

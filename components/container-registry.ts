@@ -11,7 +11,8 @@ import { nameSuffix, uniqueName } from "./naming";
 import { createAuditStorage } from "./parts/audit-logs";
 import { createCache } from "./parts/cache";
 import { createCiPrincipal } from "./parts/ci-principal";
-import { createDeleteLocks } from "./parts/locks";
+import { createDiagnosticSettings } from "./parts/diagnostics";
+import { createLocks } from "./parts/locks";
 import { createPrivateEndpoints } from "./parts/private-endpoints";
 import { createPullIdentity } from "./parts/pull-identity";
 import { createPurgeTasks } from "./parts/purge";
@@ -46,7 +47,7 @@ export function resolveSettings(args: ContainerRegistryArgs): ResolvedArgs {
  * A complete Azure Container Registry setup: resource group, registry (network, content policies,
  * replicas, encryption), hardened audit-log storage, a CI identity with a least-privilege role (a
  * rotating secret or GitHub OIDC), a pull identity, roles for existing identities, private
- * endpoints, webhooks, scoped tokens, delete locks and scheduled purge.
+ * endpoints, webhooks, scoped tokens, management locks, scheduled purge, and logs to a workspace or event hub.
  *
  * Arguments are checked before any resource is declared; a bad value throws a ValidationError that
  * names the setting, the value and what is allowed.
@@ -98,18 +99,26 @@ export class ContainerRegistry extends pulumi.ComponentResource {
 
     const suffix = nameSuffix(name, this).result;
     const registryName = settings.registryName ?? uniqueName(`${pulumi.getProject()}${pulumi.getStack()}${name}`, suffix, 50);
-    const { registry, loginServer, adminCredentials } = createRegistry(ctx, settings, registryName);
+    const { registry, loginServer, adminCredentials, replicas } = createRegistry(ctx, settings, registryName);
 
     // Storage names allow 24 characters: keep the stack and component names readable, then the suffix.
     const storageAccountName = uniqueName(`${pulumi.getStack()}${name}`, suffix, 24);
-    const audit = createAuditStorage(ctx, registry.id, storageAccountName, settings.logRetentionDays);
+    const audit = createAuditStorage(ctx, storageAccountName, settings.logRetentionDays);
+    const diagnostics = createDiagnosticSettings(ctx, registry.id, audit.account.id, settings.diagnostics);
 
-    createPurgeTasks(ctx, registry.name, settings.purge);
-    createPrivateEndpoints(ctx, registry.id, settings.privateEndpoints);
-    createWebhooks(ctx, registry.name, settings.webhooks);
-    createScopeMaps(ctx, registry.name, settings.scopeMaps);
-    createCache(ctx, registry.name, settings.credentialSets, settings.cacheRules);
-    if (settings.lock) createDeleteLocks(ctx, { registry: registry.id, logs: audit.account.id });
+    // What is declared on or beneath the registry: a ReadOnly lock waits for all of it (parts/locks.ts).
+    const cache = createCache(ctx, registry.name, settings.credentialSets, settings.cacheRules);
+    const beneath: pulumi.Resource[] = [
+      ...replicas,
+      diagnostics.auditLogs,
+      ...(diagnostics.destinations ? [diagnostics.destinations] : []),
+      ...createPurgeTasks(ctx, registry.name, settings.purge),
+      ...createPrivateEndpoints(ctx, registry.id, settings.privateEndpoints),
+      ...createWebhooks(ctx, registry.name, settings.webhooks),
+      ...createScopeMaps(ctx, registry.name, settings.scopeMaps),
+      ...cache.credentialSets,
+      ...cache.cacheRules,
+    ];
 
     if (settings.servicePrincipal.enabled) {
       // The principal that runs azuread (it may sign in apart from azure-native) becomes the owner.
@@ -117,6 +126,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       // In ABAC mode its AcrPush (or AcrPull, AcrDelete) would not be honoured: it gets the Repository equivalent.
       const ciSettings = { ...settings.servicePrincipal, role: roleInMode(settings.servicePrincipal.role, settings.repositoryPermissions) };
       const ci = createCiPrincipal(ctx, ciSettings, registry.id, clientConfig.subscriptionId, deployer.objectId);
+      beneath.push(ci.roleAssignment);
       this.servicePrincipalClientId = ci.clientId;
       this.servicePrincipalObjectId = ci.objectId;
       this.servicePrincipalClientSecret = ci.clientSecret;
@@ -125,6 +135,7 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     }
     if (settings.pullIdentity) {
       const pull = createPullIdentity(ctx, registry.id, clientConfig.subscriptionId, roleInMode("AcrPull", settings.repositoryPermissions));
+      beneath.push(pull.roleAssignment);
       this.pullIdentityId = pull.identity.id;
       this.pullIdentityClientId = pull.identity.clientId;
       this.pullIdentityPrincipalId = pull.identity.principalId;
@@ -133,8 +144,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
       // Named by principal and role where the id is known now, so reordering the list changes nothing.
       const key = typeof grant.principalId === "string" ? grant.principalId : `${index}`;
       const role = grant.role.toLowerCase().replace(/ /g, "-");
-      assignRole(ctx, `${name}-role-${role}-${key}`, registry.id, clientConfig.subscriptionId, grant);
+      beneath.push(assignRole(ctx, `${name}-role-${role}-${key}`, registry.id, clientConfig.subscriptionId, grant));
     });
+    if (settings.lock) createLocks(ctx, settings.lock, { registry: registry.id, logs: audit.account.id }, beneath);
 
     this.resourceGroupName = resourceGroupName;
     this.registryName = registry.name;

@@ -4,6 +4,8 @@ export type { ResolvedArgs, SettingName } from "./settings";
 export type { ContainerRegistryArgs } from "./args";
 export type { ServicePrincipalArgs, GitHubSubjectArgs } from "./parts/ci-principal";
 export type { RoleAssignmentArgs } from "./parts/role-assignments";
+export type { DiagnosticsArgs, DiagnosticsEventHubArgs } from "./parts/diagnostics";
+export type { LockLevel } from "./parts/locks";
 export type { PrivateEndpointArgs } from "./parts/private-endpoints";
 export type { ReplicaArgs } from "./parts/replicas";
 export type { EncryptionArgs } from "./parts/encryption";

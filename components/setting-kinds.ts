@@ -66,6 +66,36 @@ export function flag(
   };
 }
 
+/**
+ * Off, or on in one of a few ways: `false`, `true` (the first of `values`) or one of `values` by
+ * name. Read as `false` or the word, so the component sees one value per meaning. Stack config
+ * passes `true`/`false` as YAML booleans and the words as text (Pulumi.yaml gives the key no type).
+ */
+export function flagOrChoice<V extends string>(
+  values: readonly [V, ...V[]],
+  description: string,
+  more: Pick<Setting<false | V>, "details"> = {},
+): Setting<false | V> {
+  const words = values.map((v) => JSON.stringify(v));
+  return {
+    type: ["boolean", ...words].join(" | "),
+    description,
+    allowed: `true (= ${words[0]}), false, ${oneOfText(words)}`,
+    configDefault: false,
+    default: false,
+    read: (value, setting) => {
+      if (value === undefined || value === false) return false;
+      if (value === true) return values[0];
+      if (!values.includes(value as V)) {
+        throw new ValidationError(setting, `${show(value)} is not allowed: use true, false, ${oneOfText(words)}`);
+      }
+      return value as V;
+    },
+    fallback: false,
+    ...more,
+  };
+}
+
 /** A whole number in a range, with a default. */
 export function wholeNumber(description: string, range: { min: number; max: number; default: number }): Setting<number> {
   return {

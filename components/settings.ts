@@ -13,6 +13,7 @@ import { Problems, ValidationError, read, show } from "./validation";
 import { logRetentionDaysSetting } from "./parts/audit-logs";
 import { CACHE_COMBINATIONS, cacheRulesSetting, credentialSetsSetting } from "./parts/cache";
 import { servicePrincipalSetting } from "./parts/ci-principal";
+import { diagnosticsSetting } from "./parts/diagnostics";
 import { encryptionSetting } from "./parts/encryption";
 import { identitySetting, withKeyIdentity } from "./parts/identity";
 import { lockSetting } from "./parts/locks";
@@ -52,6 +53,7 @@ export const SETTINGS = {
   roleAssignments: roleAssignmentsSetting,
   repositoryPermissions: repositoryPermissionsSetting,
   logRetentionDays: logRetentionDaysSetting,
+  diagnostics: diagnosticsSetting,
   protect: flag("Protect the registry and the storage account against deletion (Pulumi's protect option)", false),
   tags: textMap("Tags for every taggable resource; managed-by: acr-infra and stack: <stack> are added"),
   purge: purgeSetting,
@@ -193,6 +195,18 @@ const COMBINATIONS: readonly Combination[] = [
     broken: (a) =>
       !a.exportEnabled && a.publicNetworkAccess !== "Disabled"
         ? ["exportEnabled", "false needs publicNetworkAccess: Disabled: Azure only disables exports on a registry without public access"]
+        : undefined,
+  },
+  {
+    // The admin password comes from listCredentials, a POST, on every run; a ReadOnly lock refuses
+    // POSTs to ARM (Azure Resource Manager docs, "Lock your resources"): no deployment would pass.
+    reads: ["lock", "adminUserEnabled"],
+    broken: (a) =>
+      a.lock === "ReadOnly" && a.adminUserEnabled
+        ? [
+            "lock",
+            `"ReadOnly" is not allowed with adminUserEnabled: the admin password is read with a POST that a ReadOnly lock refuses, on every run`,
+          ]
         : undefined,
   },
   {

@@ -116,14 +116,20 @@ describe("comparing real plans of the project's stacks", () => {
     expect(renderComparisonText(removed)).not.toContain("locked:");
   });
 
-  test("a lock replaced together with the resource it points at goes first: only what it does not depend on is refused", () => {
+  test("a lock replaced together with the resources it points at and waits for goes first: none of them is refused", () => {
     const renamed = planDocument("prod", (yaml) => `${yaml.trimEnd()}\n  acr-infra:registryName: acrinfrarenamed01\n`);
     const comparison = comparePlans(prod, renamed);
     const byName = new Map(comparison.resources.map((r) => [r.name, r]));
     expect(byName.get("acr-registry-lock")).toMatchObject({ action: "replace" });
     expect(byName.get("acr-registry")).toMatchObject({ action: "replace", blockedByLock: false });
-    // The replica moves with the registry's name; the registry's lock does not wait for it.
-    expect(byName.get("acr-replica-northeurope")).toMatchObject({ action: "replace", blockedByLock: true });
+    // The replica moves with the registry's name; the lock waits for everything beneath the registry
+    // (a ReadOnly lock must: parts/locks.ts), so the engine deletes the lock before the replica too.
+    expect(byName.get("acr-replica-northeurope")).toMatchObject({ action: "replace", blockedByLock: false });
+    expect(prod.resources.find((r) => r.name === "acr-registry-lock")!.dependsOn).toEqual(
+      expect.arrayContaining(
+        prod.resources.filter((r) => /^acr-(replica|audit-logs|purge|ci-role|pull-role)/.test(r.name)).map((r) => r.urn),
+      ),
+    );
   });
 
   test("a change pulumi up ignores (the registry's ignoreChanges) is no change", () => {

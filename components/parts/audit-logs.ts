@@ -1,27 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as monitor from "@pulumi/azure-native/monitor";
 import * as storage from "@pulumi/azure-native/storage";
-import { REGISTRY_LOG_CATEGORY_GROUP } from "../azure-facts";
 import { PartContext } from "../context";
 import { wholeNumber } from "../setting-kinds";
 
 export interface AuditStoragePart {
   account: storage.StorageAccount;
-  diagnosticSetting: monitor.DiagnosticSetting;
   lifecyclePolicy: storage.ManagementPolicy;
 }
 
 /**
  * The registry's backing storage: a hardened account that keeps the registry's audit logs (who
  * logged in; what was pushed, pulled and deleted), and a lifecycle rule that deletes them after
- * `logRetentionDays`.
+ * `logRetentionDays`. The diagnostic setting that writes them is in diagnostics.ts.
  */
-export function createAuditStorage(
-  ctx: PartContext,
-  registryId: pulumi.Input<string>,
-  accountName: pulumi.Input<string>,
-  logRetentionDays: number,
-): AuditStoragePart {
+export function createAuditStorage(ctx: PartContext, accountName: pulumi.Input<string>, logRetentionDays: number): AuditStoragePart {
   const account = new storage.StorageAccount(
     `${ctx.name}-logs`,
     {
@@ -54,27 +46,6 @@ export function createAuditStorage(
     { parent: ctx.parent, protect: ctx.protect, deleteBeforeReplace: true },
   );
 
-  const diagnosticSetting = new monitor.DiagnosticSetting(
-    `${ctx.name}-audit-logs`,
-    {
-      resourceUri: registryId,
-      storageAccountId: account.id,
-      // The category group, not a list of categories: Azure Policy 187242f4 ("Resource logs should
-      // be enabled for Audit on supported resources") counts only categoryGroup audit or allLogs.
-      // allLogs is every category of the registry: ContainerRegistryLoginEvents and
-      // ContainerRegistryRepositoryEvents, its only two (Azure Monitor, supported logs of
-      // Microsoft.ContainerRegistry/registries), and any Azure adds later.
-      // The other group is listed, disabled, as Azure Policy's own "Enable logging by category group
-      // for Container registries" definitions deploy it (106cd3bd and its siblings look for both).
-      logs: [
-        { categoryGroup: REGISTRY_LOG_CATEGORY_GROUP, enabled: true },
-        { categoryGroup: "audit", enabled: false },
-      ],
-      metrics: [{ category: "AllMetrics", enabled: true }],
-    },
-    { parent: ctx.parent },
-  );
-
   const lifecyclePolicy = new storage.ManagementPolicy(
     `${ctx.name}-log-retention`,
     {
@@ -101,7 +72,7 @@ export function createAuditStorage(
     { parent: ctx.parent },
   );
 
-  return { account, diagnosticSetting, lifecyclePolicy };
+  return { account, lifecyclePolicy };
 }
 
 export const logRetentionDaysSetting = wholeNumber("Days the registry's audit logs are kept in the backing storage account", {

@@ -94,14 +94,14 @@ export function createScopeMaps(
   ctx: PartContext,
   registryName: pulumi.Input<string>,
   scopeMaps: readonly ResolvedScopeMap[],
-): containerregistry.Token[] {
+): (containerregistry.ScopeMap | containerregistry.Token)[] {
   return scopeMaps.flatMap((scopeMap) => {
     const map = new containerregistry.ScopeMap(
       `${ctx.name}-scope-${scopeMap.name.toLowerCase()}`,
       { registryName, resourceGroupName: ctx.resourceGroupName, scopeMapName: scopeMap.name, actions: scopeMap.actions },
       { parent: ctx.parent },
     );
-    return scopeMap.tokens.map(
+    const tokens = scopeMap.tokens.map(
       (token) =>
         new containerregistry.Token(
           `${ctx.name}-token-${token.name.toLowerCase()}`,
@@ -116,5 +116,6 @@ export function createScopeMaps(
           { parent: ctx.parent, additionalSecretOutputs: ["credentials"] },
         ),
     );
+    return [map, ...tokens];
   });
 }

@@ -80,15 +80,24 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
   }
   // Role assignments need Microsoft.Authorization/roleAssignments/write; locks need Microsoft.Authorization/locks/*,
   // which Role Based Access Control Administrator does not have.
-  const locks = ofType(resources, "azure-native:authorization:ManagementLockByScope").length > 0;
+  const lockResources = ofType(resources, "azure-native:authorization:ManagementLockByScope");
+  const locks = lockResources.length > 0;
+  const readOnly = lockResources.some((lock) => lock.inputs.level === "ReadOnly");
   const roleAssignments = ofType(resources, "azure-native:authorization:RoleAssignment").length > 0;
   if (locks) {
     steps.push(
-      `The identity that deploys needs Owner or User Access Administrator to create the delete locks${roleAssignments ? " and role assignments" : ""} (one-time grant).`,
+      `The identity that deploys needs Owner or User Access Administrator to create the ${readOnly ? "locks" : "delete locks"}${roleAssignments ? " and role assignments" : ""} (one-time grant).`,
     );
   } else if (roleAssignments) {
     steps.push(
       "The identity that deploys needs Owner, User Access Administrator or Role Based Access Control Administrator to create the role assignments (one-time grant).",
+    );
+  }
+  if (readOnly) {
+    // Azure Resource Manager docs, "Lock your resources": ReadOnly refuses updates and POST actions;
+    // locks apply to the control plane only (the registry's own page: not to data in repositories).
+    steps.push(
+      'With lock: "ReadOnly", every later change to the registry or what is beneath it (settings, replicas, webhooks, tokens, role assignments, diagnostic settings), az acr import and az acr credential need lock: true (CanNotDelete) in an update of its own first; pushes and pulls are not affected.',
     );
   }
   if (ofType(resources, "azuread:index/application:Application").length > 0) {

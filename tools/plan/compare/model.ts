@@ -15,6 +15,9 @@ export interface InputChange {
 
 export type ResourceAction = "add" | "update" | "replace" | "delete";
 
+/** Azure's management lock levels that refuse something ("NotSpecified" refuses nothing). */
+export type LockLevel = "CanNotDelete" | "ReadOnly";
+
 export interface ResourceChange {
   action: ResourceAction;
   urn: string;
@@ -34,11 +37,14 @@ export interface ResourceChange {
    */
   blockedByProtect: boolean;
   /**
-   * Deleted or replaced while a CanNotDelete or ReadOnly lock of the base plan covers it (the lock's
-   * scope is the resource, its parent or its resource group): Azure refuses the delete until the
-   * lock is gone, so the lock must go in an update of its own first.
+   * Refused by a lock of the base plan that covers it (the lock's scope is the resource, its parent
+   * or its resource group): deleted or replaced under a CanNotDelete or ReadOnly lock, or added or
+   * updated under a ReadOnly lock. Azure refuses it until the lock is gone (or, for a ReadOnly lock
+   * and an add or update, lowered to CanNotDelete), so that must happen in an update of its own first.
    */
   blockedByLock: boolean;
+  /** The level of the lock that refuses it (the stricter, where two cover it); only when blockedByLock. */
+  blockingLockLevel?: LockLevel;
   /** Replaced only because this resource (its name) is deleted before its own replacement: see cascadeReplacements. */
   replacedWith?: string;
 }

@@ -1,7 +1,7 @@
 /** The comparison as text, in the plan's words. */
 import { formatPath } from "../../../testing/harness";
 import { formatMoney } from "../cost";
-import type { InputChange, PlanComparison, ResourceAction } from "./model";
+import type { InputChange, PlanComparison, ResourceAction, ResourceChange } from "./model";
 import type { Segment } from "./paths";
 import { isObject, isScalar } from "./values";
 
@@ -27,6 +27,17 @@ function changeLine(change: InputChange): string {
   const from = Object.hasOwn(change, "before") ? show(change.before) : "(none)";
   const to = Object.hasOwn(change, "after") ? show(change.after) : "(none)";
   return `${change.path}: ${from} → ${to}${change.secretChanged ? " (changed)" : ""}${change.forcesReplacement ? "  (forces replacement)" : ""}`;
+}
+
+/** What a lock refuses, and the update that must come first. */
+function lockedLine(r: ResourceChange): string {
+  if (r.action === "delete" || r.action === "replace") {
+    return r.blockingLockLevel === "ReadOnly"
+      ? "locked: Azure refuses to delete it while a ReadOnly lock covers it; remove the lock (lock: false) in an update of its own first"
+      : "locked: Azure refuses to delete it while a delete lock covers it; remove the lock (lock: false) in an update of its own first";
+  }
+  const what = r.action === "add" ? "create it" : "change it";
+  return `locked: Azure refuses to ${what} while a ReadOnly lock covers it; lower the lock (lock: true) or remove it (lock: false) in an update of its own first`;
 }
 
 const SYMBOLS: Record<ResourceAction, string> = { add: "+ add    ", update: "~ update ", replace: "+- replace", delete: "- delete " };
@@ -56,11 +67,7 @@ export function renderComparisonText(c: PlanComparison): string {
       lines.push(`      protected: pulumi up refuses to ${what}; turn protect off in an update of its own first`);
     }
     if (r.replacedWith) lines.push(`      replaced with ${r.replacedWith}: it is deleted before its replacement, and this depends on it`);
-    if (r.blockedByLock) {
-      lines.push(
-        "      locked: Azure refuses to delete it while a delete lock covers it; remove the lock (lock: false) in an update of its own first",
-      );
-    }
+    if (r.blockedByLock) lines.push(`      ${lockedLine(r)}`);
   }
 
   if (c.outputs.length > 0) {
