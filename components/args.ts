@@ -9,6 +9,14 @@ import type { RegistryIdentityArgs } from "./parts/identity";
 import type { WebhookArgs } from "./parts/webhooks";
 import type { ScopeMapArgs } from "./parts/scope-maps";
 
+/** The values of `sku`. */
+export const Sku = { Basic: "Basic", Standard: "Standard", Premium: "Premium" } as const;
+export type Sku = (typeof Sku)[keyof typeof Sku];
+
+/** The values of `publicNetworkAccess`. */
+export const PublicNetworkAccess = { Enabled: "Enabled", Disabled: "Disabled" } as const;
+export type PublicNetworkAccess = (typeof PublicNetworkAccess)[keyof typeof PublicNetworkAccess];
+
 /** Arguments of the ContainerRegistry component; stack config keys (`acr-infra:<name>`) carry the same names. */
 export interface ContainerRegistryArgs {
   /** Registry name, globally unique (<name>.azurecr.io); not set: the project, stack and component names plus a random suffix that stays the same across runs. Allowed: 5 to 50 letters and digits. */
@@ -18,7 +26,7 @@ export interface ContainerRegistryArgs {
   /** Azure region of the registry and its resources; not set: the azure-native:location provider setting (one of the two is required). Allowed: an Azure region known as of 2026-11-29. */
   location?: string;
   /** The registry's SKU: Premium has network rules, private endpoints, replicas and the content policies. Allowed: Basic, Standard or Premium. Default: `"Standard"`. */
-  sku?: "Basic" | "Standard" | "Premium";
+  sku?: Sku;
   /** Turn on the registry's admin user (one shared username and password; the password is a secret output). Default: `false`. */
   adminUserEnabled?: boolean;
   /** The CI identity: an Entra ID application and service principal with a role on the registry, signing in with two rotating client secrets or GitHub OIDC. */
@@ -38,7 +46,7 @@ export interface ContainerRegistryArgs {
   /** Private endpoints in existing subnets, one per subnet, each named from its subnet and placed in its region. Needs the Premium SKU. */
   privateEndpoints?: PrivateEndpointArgs[];
   /** Whether the registry's public endpoint is open (to everyone, or to ipRules when there are any). Allowed: Enabled or Disabled. Default: Disabled with private endpoints and no IP rules, else Enabled. Needs the Premium SKU. */
-  publicNetworkAccess?: "Enabled" | "Disabled";
+  publicNetworkAccess?: PublicNetworkAccess;
   /** Let trusted Azure services (Defender for Cloud, Container Instances, Machine Learning, ACR import) through the network rules; the purge tasks pass by networkRuleBypassAllowedForTasks, which the component sets. Default: `true`. */
   trustedServicesBypass?: boolean;
   /** Spread the registry over availability zones; sent when the registry is created, never updated after (Azure calls the property legacy). Default: `false`. Needs the Premium SKU. */

@@ -2,8 +2,25 @@
  * Azure facts the component depends on, each kept once, as data; each names the source it was read from.
  */
 
+/**
+ * The built-in roles the component assigns on a registry. An object of names (not a list) so that the
+ * SDK's schema analyzer reads it as an enum for other Pulumi languages (provider/schema.ts).
+ */
+export const RoleName = {
+  AcrPull: "AcrPull",
+  AcrPush: "AcrPush",
+  AcrDelete: "AcrDelete",
+  Reader: "Reader",
+  Contributor: "Contributor",
+  Owner: "Owner",
+  AcrQuarantineReader: "AcrQuarantineReader",
+  AcrQuarantineWriter: "AcrQuarantineWriter",
+} as const;
+export type RoleName = (typeof RoleName)[keyof typeof RoleName];
+export const ROLE_NAMES = Object.values(RoleName);
+
 /** Built-in role definition GUIDs: the same in every subscription. */
-export const ROLE_DEFINITION_IDS = {
+export const ROLE_DEFINITION_IDS: { readonly [role in RoleName]: string } = {
   AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
   AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
   AcrDelete: "c2f4ef07-c644-48eb-af81-4b1b4947fb11",
@@ -12,10 +29,7 @@ export const ROLE_DEFINITION_IDS = {
   Owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
   AcrQuarantineReader: "cdda3590-29a3-44f6-95f2-9f980659eb04",
   AcrQuarantineWriter: "c8d4ff99-41c3-41a8-9f60-21dfdad59608",
-} as const;
-
-export type RoleName = keyof typeof ROLE_DEFINITION_IDS;
-export const ROLE_NAMES = Object.keys(ROLE_DEFINITION_IDS) as RoleName[];
+};
 
 /** Roles that can change the registry or grant access to it: more than pushing or pulling needs. */
 export const PRIVILEGED_ROLES: readonly RoleName[] = ["Owner", "Contributor"];
@@ -73,11 +87,16 @@ export function isGenericRegistry(type: string, inputs: Record<string, unknown>)
   );
 }
 
-export const SKUS = ["Basic", "Standard", "Premium"] as const;
-export type Sku = (typeof SKUS)[number];
+// The sets of words below are objects of names, each with a type of the same name, because the SDK's
+// schema analyzer reads that form (or a TypeScript enum) as an enum for other languages, and not a
+// union of string literals.
+export const Sku = { Basic: "Basic", Standard: "Standard", Premium: "Premium" } as const;
+export type Sku = (typeof Sku)[keyof typeof Sku];
+export const SKUS = Object.values(Sku);
 
-export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"] as const;
-export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
+export const PrincipalType = { User: "User", Group: "Group", ServicePrincipal: "ServicePrincipal" } as const;
+export type PrincipalType = (typeof PrincipalType)[keyof typeof PrincipalType];
+export const PRINCIPAL_TYPES = Object.values(PrincipalType);
 
 /** Registry names become `<name>.azurecr.io`: 5 to 50 letters and digits, globally unique. */
 export const REGISTRY_NAME = { pattern: /^[A-Za-z0-9]{5,50}$/, rule: "5 to 50 letters and digits" } as const;
@@ -104,8 +123,15 @@ export const REGISTRY_LOG_CATEGORY_GROUP = "allLogs";
 export const MANAGED_BY_TAG = { "managed-by": "acr-infra" } as const;
 
 /** Webhook actions ACR can notify about. */
-export const WEBHOOK_ACTIONS = ["push", "delete", "quarantine", "chart_push", "chart_delete"] as const;
-export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
+export const WebhookAction = {
+  push: "push",
+  delete: "delete",
+  quarantine: "quarantine",
+  chart_push: "chart_push",
+  chart_delete: "chart_delete",
+} as const;
+export type WebhookAction = (typeof WebhookAction)[keyof typeof WebhookAction];
+export const WEBHOOK_ACTIONS = Object.values(WebhookAction);
 
 /** Webhook, scope map and token names: 5 to 50 letters and digits (tokens and scope maps also allow '-'). */
 export const WEBHOOK_NAME = { pattern: /^[A-Za-z0-9]{5,50}$/, rule: "5 to 50 letters and digits" } as const;

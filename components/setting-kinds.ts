@@ -15,6 +15,8 @@ export interface Setting<T> {
   readonly type: string;
   /** The module of components/ that exports `type`, when it is not built in. */
   readonly typeFrom?: string;
+  /** A setting that takes one of a few words: the words. The generated args name them as an enum. */
+  readonly values?: readonly string[];
   /** One line: what the setting does. */
   readonly description: string;
   /** What a user must know beyond the one line, for docs/configuration.md: consequences, upgrade notes. */
@@ -101,6 +103,7 @@ export function choice<V extends string>(
   const fixed = "default" in defaults ? defaults.default : undefined;
   return {
     type: values.map((v) => JSON.stringify(v)).join(" | "),
+    values,
     description,
     allowed: oneOfText(values),
     text: true,
