@@ -112,7 +112,7 @@ function interfaceFields(module: string, name: string): Field[] {
 }
 
 /** The fields of a child setting, and of the interfaces its fields name in the same module. */
-function childFields(setting: Setting<unknown>): { name: string; fields: Field[] }[] {
+export function childFields(setting: Setting<unknown>): { name: string; fields: Field[] }[] {
   const name = interfaceName(setting);
   if (!name || !setting.typeFrom) return [];
   const module = setting.typeFrom.replace(/^\.\//, "");
