@@ -70,6 +70,8 @@ beforeAll(async () => {
 test("the package is acr-infra and its one component keeps the type token resources are registered under", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   expect(schema.name).toBe("acr-infra");
+  // @pulumi/pulumi's run-plugin names an auto-detected package after package.json (scope as namespace): the same.
+  expect([pkg.name, PACKAGE_NAME]).toEqual(["acr-infra", "acr-infra"]);
   expect(schema.namespace).toBeUndefined();
   expect(schema.version).toBe(pkg.version);
   expect(Object.keys(schema.resources)).toEqual(["acr-infra:index:ContainerRegistry"]);
