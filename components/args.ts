@@ -11,6 +11,22 @@ import type { WebhookArgs } from "./parts/webhooks";
 import type { ScopeMapArgs } from "./parts/scope-maps";
 import type { CacheRuleArgs, CredentialSetArgs } from "./parts/cache";
 
+/** The values of `sku`. */
+export const Sku = { Basic: "Basic", Standard: "Standard", Premium: "Premium" } as const;
+export type Sku = (typeof Sku)[keyof typeof Sku];
+
+/** The values of `repositoryPermissions`. */
+export const RepositoryPermissions = { rbac: "rbac", abac: "abac" } as const;
+export type RepositoryPermissions = (typeof RepositoryPermissions)[keyof typeof RepositoryPermissions];
+
+/** The values of `publicNetworkAccess`. */
+export const PublicNetworkAccess = { Enabled: "Enabled", Disabled: "Disabled" } as const;
+export type PublicNetworkAccess = (typeof PublicNetworkAccess)[keyof typeof PublicNetworkAccess];
+
+/** The values of `lock`. */
+export const Lock = { CanNotDelete: "CanNotDelete", ReadOnly: "ReadOnly" } as const;
+export type Lock = (typeof Lock)[keyof typeof Lock];
+
 /** Arguments of the ContainerRegistry component; stack config keys (`acr-infra:<name>`) carry the same names. */
 export interface ContainerRegistryArgs {
   /** Registry name, globally unique (<name>.azurecr.io); not set: the project, stack and component names plus a random suffix that stays the same across runs. Allowed: 5 to 50 letters and digits. */
@@ -20,7 +36,7 @@ export interface ContainerRegistryArgs {
   /** Azure region of the registry and its resources; not set: the azure-native:location provider setting (one of the two is required). Allowed: an Azure region known as of 2026-11-29. */
   location?: string;
   /** The registry's SKU: Premium has network rules, private endpoints, replicas and the content policies. Allowed: Basic, Standard or Premium. Default: `"Standard"`. */
-  sku?: "Basic" | "Standard" | "Premium";
+  sku?: Sku;
   /** Turn on the registry's admin user (one shared username and password; the password is a secret output). Default: `false`. */
   adminUserEnabled?: boolean;
   /** The CI identity: an Entra ID application and service principal with a role on the registry, signing in with two rotating client secrets or GitHub OIDC. */
@@ -28,7 +44,7 @@ export interface ContainerRegistryArgs {
   /** Roles on the registry for identities that already exist (users, groups, service principals). */
   roleAssignments?: RoleAssignmentArgs[];
   /** How the registry honours role assignments: rbac (registry-wide roles, AcrPull and AcrPush) or abac (the Container Registry Repository roles, which roleAssignments[].repositories can limit to some repositories); not with purge. Allowed: rbac or abac. Default: `"rbac"`. */
-  repositoryPermissions?: "rbac" | "abac";
+  repositoryPermissions?: RepositoryPermissions;
   /** Days the registry's audit logs are kept in the backing storage account. Allowed: 1 to 3650. Default: `90`. */
   logRetentionDays?: number;
   /** Send the registry's logs to a Log Analytics workspace and/or an Event Hub as well as the audit-log storage account, which keeps them either way ({} = storage only). */
@@ -40,7 +56,7 @@ export interface ContainerRegistryArgs {
   /** Scheduled purge rules: each becomes an ACR Task that runs acr purge on a timer (every SKU). */
   purge?: PurgeRule[];
   /** Whether the registry's public endpoint is open (to everyone, or to ipRules when there are any). Allowed: Enabled or Disabled. Default: Disabled with private endpoints and no IP rules, else Enabled. Needs the Premium SKU. */
-  publicNetworkAccess?: "Enabled" | "Disabled";
+  publicNetworkAccess?: PublicNetworkAccess;
   /** IPv4 addresses or CIDR ranges allowed in; everything else is denied. Needs the Premium SKU. */
   ipRules?: string[];
   /** Let trusted Azure services (Defender for Cloud, Container Instances, Machine Learning, ACR import) through the network rules; the purge tasks pass by networkRuleBypassAllowedForTasks, which the component sets. Default: `true`. */
@@ -68,7 +84,7 @@ export interface ContainerRegistryArgs {
   /** Managed identities on the registry itself. */
   identity?: RegistryIdentityArgs;
   /** A management lock on the registry (CanNotDelete or ReadOnly) and a CanNotDelete lock on the storage account. Allowed: true (= "CanNotDelete"), false, "CanNotDelete" or "ReadOnly". Default: `false`. */
-  lock?: boolean | "CanNotDelete" | "ReadOnly";
+  lock?: Lock;
   /** Webhooks that notify a service (https only) of pushes, deletes and quarantine events. */
   webhooks?: WebhookArgs[];
   /** Repository-scoped access: scope maps (the allowed actions) and the tokens that use them. */

@@ -3,11 +3,31 @@
  */
 
 /**
- * Built-in role definition GUIDs: the same in every subscription. The four `Container Registry
- * Repository` roles are the data-plane roles of a registry in ABAC mode (MicrosoftDocs/azure-docs
- * articles/role-based-access-control/built-in-roles/containers.md at 0088bfa7, 2025-06-30).
+ * The built-in roles the component assigns on a registry. An object of names (not a list) so that the
+ * SDK's schema analyzer reads it as an enum for other Pulumi languages (provider/schema.ts). The four
+ * `Container Registry Repository` roles are the data-plane roles of a registry in ABAC mode
+ * (MicrosoftDocs/azure-docs articles/role-based-access-control/built-in-roles/containers.md at
+ * 0088bfa7, 2025-06-30).
  */
-export const ROLE_DEFINITION_IDS = {
+export const RoleName = {
+  AcrPull: "AcrPull",
+  AcrPush: "AcrPush",
+  AcrDelete: "AcrDelete",
+  Reader: "Reader",
+  Contributor: "Contributor",
+  Owner: "Owner",
+  AcrQuarantineReader: "AcrQuarantineReader",
+  AcrQuarantineWriter: "AcrQuarantineWriter",
+  ContainerRegistryRepositoryReader: "Container Registry Repository Reader",
+  ContainerRegistryRepositoryWriter: "Container Registry Repository Writer",
+  ContainerRegistryRepositoryContributor: "Container Registry Repository Contributor",
+  ContainerRegistryRepositoryCatalogLister: "Container Registry Repository Catalog Lister",
+} as const;
+export type RoleName = (typeof RoleName)[keyof typeof RoleName];
+export const ROLE_NAMES = Object.values(RoleName);
+
+/** Built-in role definition GUIDs: the same in every subscription. */
+export const ROLE_DEFINITION_IDS: { readonly [role in RoleName]: string } = {
   AcrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
   AcrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
   AcrDelete: "c2f4ef07-c644-48eb-af81-4b1b4947fb11",
@@ -20,10 +40,7 @@ export const ROLE_DEFINITION_IDS = {
   "Container Registry Repository Writer": "2a1e307c-b015-4ebd-883e-5b7698a07328",
   "Container Registry Repository Contributor": "2efddaa5-3f1f-4df3-97df-af3f13818f4c",
   "Container Registry Repository Catalog Lister": "bfdb9389-c9a5-478a-bb2f-ba9ca092c3c7",
-} as const;
-
-export type RoleName = keyof typeof ROLE_DEFINITION_IDS;
-export const ROLE_NAMES = Object.keys(ROLE_DEFINITION_IDS) as RoleName[];
+};
 
 /** Roles that can change the registry or grant access to it: more than pushing or pulling needs. */
 export const PRIVILEGED_ROLES: readonly RoleName[] = ["Owner", "Contributor"];
@@ -112,11 +129,16 @@ export function isGenericRegistry(type: string, inputs: Record<string, unknown>)
   );
 }
 
-export const SKUS = ["Basic", "Standard", "Premium"] as const;
-export type Sku = (typeof SKUS)[number];
+// The sets of words below are objects of names, each with a type of the same name, because the SDK's
+// schema analyzer reads that form (or a TypeScript enum) as an enum for other languages, and not a
+// union of string literals.
+export const Sku = { Basic: "Basic", Standard: "Standard", Premium: "Premium" } as const;
+export type Sku = (typeof Sku)[keyof typeof Sku];
+export const SKUS = Object.values(Sku);
 
-export const PRINCIPAL_TYPES = ["User", "Group", "ServicePrincipal"] as const;
-export type PrincipalType = (typeof PRINCIPAL_TYPES)[number];
+export const PrincipalType = { User: "User", Group: "Group", ServicePrincipal: "ServicePrincipal" } as const;
+export type PrincipalType = (typeof PrincipalType)[keyof typeof PrincipalType];
+export const PRINCIPAL_TYPES = Object.values(PrincipalType);
 
 /** Registry names become `<name>.azurecr.io`: 5 to 50 letters and digits, globally unique. */
 export const REGISTRY_NAME = { pattern: /^[A-Za-z0-9]{5,50}$/, rule: "5 to 50 letters and digits" } as const;
@@ -139,8 +161,9 @@ export const REGISTRY_AUDIT_LOG_CATEGORIES = ["ContainerRegistryLoginEvents", "C
  * also the only two Azure Monitor has ("Currently, there are two category groups": allLogs, audit;
  * diagnostic-settings.md, "Category groups").
  */
-export const AUDIT_CATEGORY_GROUPS = ["audit", "allLogs"] as const;
-export type CategoryGroup = (typeof AUDIT_CATEGORY_GROUPS)[number];
+export const CategoryGroup = { audit: "audit", allLogs: "allLogs" } as const;
+export type CategoryGroup = (typeof CategoryGroup)[keyof typeof CategoryGroup];
+export const AUDIT_CATEGORY_GROUPS = Object.values(CategoryGroup);
 /** The group the component's diagnostic setting sends: all of the registry's categories. */
 export const REGISTRY_LOG_CATEGORY_GROUP = "allLogs";
 
@@ -148,8 +171,15 @@ export const REGISTRY_LOG_CATEGORY_GROUP = "allLogs";
 export const MANAGED_BY_TAG = { "managed-by": "acr-infra" } as const;
 
 /** Webhook actions ACR can notify about. */
-export const WEBHOOK_ACTIONS = ["push", "delete", "quarantine", "chart_push", "chart_delete"] as const;
-export type WebhookAction = (typeof WEBHOOK_ACTIONS)[number];
+export const WebhookAction = {
+  push: "push",
+  delete: "delete",
+  quarantine: "quarantine",
+  chart_push: "chart_push",
+  chart_delete: "chart_delete",
+} as const;
+export type WebhookAction = (typeof WebhookAction)[keyof typeof WebhookAction];
+export const WEBHOOK_ACTIONS = Object.values(WebhookAction);
 
 /** Webhook, scope map and token names: 5 to 50 letters and digits (tokens and scope maps also allow '-'). */
 export const WEBHOOK_NAME = { pattern: /^[A-Za-z0-9]{5,50}$/, rule: "5 to 50 letters and digits" } as const;

@@ -44,6 +44,22 @@ export function resolveSettings(args: ContainerRegistryArgs): ResolvedArgs {
 }
 
 /**
+ * The component's type token. Its first part is the Pulumi package's name, which the component
+ * provider (provider/) serves it under for other languages: resources already created keep their URNs.
+ */
+export const CONTAINER_REGISTRY_TYPE = "acr-infra:index:ContainerRegistry";
+
+/** The outputs that hold credentials: Pulumi secrets, and marked secret in the package schema. */
+export const SECRET_OUTPUTS = ["adminPassword", "servicePrincipalClientSecret"] as const satisfies readonly (keyof ContainerRegistry)[];
+
+/**
+ * The settings each component used. Kept outside the class, behind a getter, because the SDK's schema
+ * analyzer (provider/) takes every property of the class for an output of the package, and the
+ * resolved settings are for TypeScript callers, not a Pulumi output.
+ */
+const SETTINGS_OF = new WeakMap<ContainerRegistry, ResolvedArgs>();
+
+/**
  * A complete Azure Container Registry setup: resource group, registry (network, content policies,
  * replicas, encryption), hardened audit-log storage, a CI identity with a least-privilege role (a
  * rotating secret or GitHub OIDC), a pull identity, roles for existing identities, private
@@ -77,7 +93,9 @@ export class ContainerRegistry extends pulumi.ComponentResource {
   readonly pullIdentityClientId?: pulumi.Output<string>;
   readonly pullIdentityPrincipalId?: pulumi.Output<string>;
   /** The arguments with defaults applied, as the component used them. */
-  readonly settings: ResolvedArgs;
+  get settings(): ResolvedArgs {
+    return SETTINGS_OF.get(this)!;
+  }
 
   constructor(name: string, args: ContainerRegistryArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     // Validate before super(): a bad value must stop the program before anything is registered.
@@ -87,8 +105,8 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     } catch (error) {
       throw error instanceof ValidationError ? error.of(`ContainerRegistry ${JSON.stringify(name)}`) : error;
     }
-    super("acr-infra:index:ContainerRegistry", name, {}, opts);
-    this.settings = settings;
+    super(CONTAINER_REGISTRY_TYPE, name, {}, opts);
+    SETTINGS_OF.set(this, settings);
 
     const clientConfig = authorization.getClientConfigOutput({ parent: this });
     const tags = { ...settings.tags, ...MANAGED_BY_TAG, stack: pulumi.getStack() };

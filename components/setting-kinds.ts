@@ -18,6 +18,8 @@ export interface Setting<T> {
   readonly type: string;
   /** The module of components/ that exports `type`, when it is not built in. */
   readonly typeFrom?: string;
+  /** A setting that takes one of a few words: the words. The generated args name them as an enum. */
+  readonly values?: readonly string[];
   /** One line: what the setting does. */
   readonly description: string;
   /** What a user must know beyond the one line, for docs/configuration.md: consequences, upgrade notes. */
@@ -78,7 +80,10 @@ export function flagOrChoice<V extends string>(
 ): Setting<false | V> {
   const words = values.map((v) => JSON.stringify(v));
   return {
-    type: ["boolean", ...words].join(" | "),
+    // Declared with the words alone: the SDK's schema analyzer (other Pulumi languages) reads no union
+    // of a boolean and words. Stack config and JavaScript may still give true or false.
+    type: words.join(" | "),
+    values,
     description,
     allowed: `true (= ${words[0]}), false, ${oneOfText(words)}`,
     configDefault: false,
@@ -137,6 +142,7 @@ export function choice<V extends string>(
   const fixed = "default" in defaults ? defaults.default : undefined;
   return {
     type: values.map((v) => JSON.stringify(v)).join(" | "),
+    values,
     description,
     allowed: oneOfText(values),
     text: true,

@@ -5,7 +5,8 @@
  * setting is declared in its own module under parts/, with its argument type and checks.
  *
  * Adding a plain registry setting: one entry here, one line in parts/registry.ts where it is sent
- * to Azure, then `npm run generate`.
+ * to Azure, then `npm run generate`. Its type must be one the Pulumi package's schema analyzer reads
+ * (docs/multi-language.md); tests/package-schema.test.ts names a setting it cannot.
  */
 import { ABAC_EQUIVALENTS, REGISTRY_NAME, RESOURCE_GROUP_NAME, SKUS } from "./azure-facts";
 import { Setting, ValueOf, choice, flag, optionalText, optionalWholeNumber, region, textMap, list } from "./setting-kinds";

@@ -37,7 +37,7 @@ test("dev: the rotating CI secret is copied before the one CI holds expires, and
 test("locks need Owner or User Access Administrator, federated CI needs the subscription id too", async () => {
   const steps = await stepsOf({
     location: "westeurope",
-    lock: true,
+    lock: "CanNotDelete",
     servicePrincipal: { role: "AcrPush", credential: "federated", github: { repository: "octo/app", branch: "main" } },
   });
   expect(steps).toContainEqual(

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point of the command-line tools: `node tools/run.js <plan|images|bench> [args]`. npm
+// Entry point of the command-line tools: `node tools/run.js <plan|images|bench|generate|schema> [args]`. npm
 // scripts call it with the Node.js 22 that `npm ci` installs into node_modules/.bin; the package
 // installs it as the `acr-infra` command. Entries are named without extension, a folder by its
 // index: the sources are .ts (run through ./register), the built package has .js.
@@ -9,9 +9,9 @@ require("./register");
 const fs = require("fs");
 const path = require("path");
 
-// The benchmark measures this repository's own stacks and the generator writes its own files, so the
-// package leaves both out.
-const entries = { plan: "./plan", images: "./images/cli", bench: "./bench", generate: "./generate/main" };
+// The benchmark measures this repository's own stacks, the generator writes its own files and the
+// schema is read from the TypeScript sources, so the package leaves the three out.
+const entries = { plan: "./plan", images: "./images/cli", bench: "./bench", generate: "./generate/main", schema: "./schema" };
 const available = Object.keys(entries).filter((name) =>
   [".ts", ".js", "/index.ts", "/index.js"].some((suffix) => fs.existsSync(path.join(__dirname, `${entries[name]}${suffix}`))),
 );

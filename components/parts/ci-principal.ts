@@ -21,6 +21,10 @@ export interface GitHubSubjectArgs {
   pullRequest?: boolean;
 }
 
+/** How the CI identity signs in (an object of names, which the SDK's schema analyzer reads as an enum). */
+export const ServicePrincipalCredential = { password: "password", federated: "federated" } as const;
+export type ServicePrincipalCredential = (typeof ServicePrincipalCredential)[keyof typeof ServicePrincipalCredential];
+
 /** The Entra ID application and service principal the component creates for CI. */
 export interface ServicePrincipalArgs {
   /** Create the application, service principal, credential and role assignment. Default `true`. */
@@ -31,7 +35,7 @@ export interface ServicePrincipalArgs {
    * `password` (default): a client secret that rotates. `federated`: GitHub Actions signs in with
    * OIDC (`github` says which runs); no secret exists at all.
    */
-  credential?: "password" | "federated";
+  credential?: ServicePrincipalCredential;
   /** For `credential: federated`: the GitHub repository and the branch, environment, tag or pull requests. */
   github?: GitHubSubjectArgs;
   /** Days each client secret stays valid. Default 180; 1 to 730, more than twice `rotationDays`. */
@@ -64,7 +68,7 @@ function readServicePrincipal(value: unknown, setting: string): ResolvedServiceP
       enabled: take(() => read.boolean(`${setting}.enabled`, sp.enabled, defaults.enabled), defaults.enabled),
       role: take(() => read.oneOf(`${setting}.role`, sp.role, SERVICE_PRINCIPAL_ROLES, defaults.role), defaults.role),
       credential: take(
-        () => read.oneOf(`${setting}.credential`, sp.credential, ["password", "federated"] as const, defaults.credential),
+        () => read.oneOf(`${setting}.credential`, sp.credential, Object.values(ServicePrincipalCredential), defaults.credential),
         defaults.credential,
       ),
       passwordLifetimeDays: take(

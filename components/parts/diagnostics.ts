@@ -46,7 +46,7 @@ export interface DiagnosticsArgs {
   /** An Event Hub to stream the logs to, for a SIEM outside Azure. */
   eventHub?: DiagnosticsEventHubArgs;
   /** The log category groups sent: `allLogs` (every category of the registry) or `audit`. Default `["allLogs"]`; `[]` sends metrics only. */
-  categoryGroups?: ("audit" | "allLogs")[];
+  categoryGroups?: CategoryGroup[];
   /** Send the registry's platform metrics (AllMetrics) too. Default `true`. */
   metrics?: boolean;
 }

@@ -11,6 +11,7 @@ import * as yaml from "js-yaml";
 import { SETTINGS, SETTING_NAMES } from "../../components/settings";
 import { Setting } from "../../components/setting-kinds";
 import { PRINCIPAL_TYPES, ROLE_NAMES, WEBHOOK_ACTIONS } from "../../components/azure-facts";
+import { ServicePrincipalCredential } from "../../components/parts/ci-principal";
 
 const ROOT = path.join(__dirname, "..", "..");
 const COMPONENTS = path.join(ROOT, "components");
@@ -38,6 +39,27 @@ function summary(setting: Setting<unknown>): string {
   return parts.map((part) => (part.endsWith(".") ? part : `${part}.`)).join(" ");
 }
 
+/** The enum a setting of a few words is declared with in args.ts: `sku` -> `Sku`. */
+export const enumName = (setting: string) => setting[0].toUpperCase() + setting.slice(1);
+
+/**
+ * A setting's words as an object of names with a type of the same name: the form the SDK's schema
+ * analyzer reads as an enum for other Pulumi languages (a union of string literals it refuses). The
+ * type is the same union, so TypeScript callers still write `sku: "Premium"`.
+ */
+function renderEnum(name: string, setting: Setting<unknown>): string[] {
+  const members = setting.values!.map((value) => {
+    if (!/^[A-Za-z_]\w*$/.test(value))
+      throw new Error(`${name}: ${JSON.stringify(value)} is not an identifier, so it cannot name an enum member`);
+    return `${value}: ${JSON.stringify(value)}`;
+  });
+  const type = enumName(name);
+  const oneLine = `export const ${type} = { ${members.join(", ")} } as const;`;
+  // As prettier writes it: on one line when it fits in 140 characters, else a member a line.
+  const object = oneLine.length <= 140 ? [oneLine] : [`export const ${type} = {`, ...members.map((m) => `  ${m},`), "} as const;"];
+  return [`/** The values of \`${name}\`. */`, ...object, `export type ${type} = (typeof ${type})[keyof typeof ${type}];`, ""];
+}
+
 /** components/args.ts: the public argument type, one documented field per setting. */
 export function renderArgsModule(): string {
   const imports = new Map<string, Set<string>>();
@@ -49,9 +71,13 @@ export function renderArgsModule(): string {
     `// ${GENERATED}`,
     ...[...imports].map(([from, names]) => `import type { ${[...names].sort().join(", ")} } from "${from}";`),
     "",
+    ...entries().flatMap(([name, setting]) => (setting.values ? renderEnum(name, setting) : [])),
     "/** Arguments of the ContainerRegistry component; stack config keys (`acr-infra:<name>`) carry the same names. */",
     "export interface ContainerRegistryArgs {",
-    ...entries().flatMap(([name, setting]) => [`  /** ${summary(setting).replace(/\*\//g, "*\\/")} */`, `  ${name}?: ${setting.type};`]),
+    ...entries().flatMap(([name, setting]) => [
+      `  /** ${summary(setting).replace(/\*\//g, "*\\/")} */`,
+      `  ${name}?: ${setting.values ? enumName(name) : setting.type};`,
+    ]),
     "}",
     "",
   ];
@@ -86,7 +112,7 @@ function interfaceFields(module: string, name: string): Field[] {
 }
 
 /** The fields of a child setting, and of the interfaces its fields name in the same module. */
-function childFields(setting: Setting<unknown>): { name: string; fields: Field[] }[] {
+export function childFields(setting: Setting<unknown>): { name: string; fields: Field[] }[] {
   const name = interfaceName(setting);
   if (!name || !setting.typeFrom) return [];
   const module = setting.typeFrom.replace(/^\.\//, "");
@@ -146,11 +172,12 @@ const prose = (text: string) =>
     .join("");
 const cell = (text: string) => prose(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** Type names of azure-facts.ts that the docs spell out, from the same lists validation reads. */
+/** Type names of azure-facts.ts (and a part's enum) that the docs spell out, from the same lists validation reads. */
 const NAMED_VALUES: Record<string, readonly string[]> = {
   RoleName: ROLE_NAMES,
   PrincipalType: PRINCIPAL_TYPES,
   WebhookAction: WEBHOOK_ACTIONS,
+  ServicePrincipalCredential: Object.values(ServicePrincipalCredential),
 };
 
 /** A field's type, with a named list of values spelt out. */
