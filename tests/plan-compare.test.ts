@@ -93,7 +93,7 @@ describe("comparing real plans of the project's stacks", () => {
     );
   });
 
-  test("removing prod's replica (the README's example): the registry's delete lock refuses it until the lock goes", () => {
+  test("removing prod's replica (docs/plan.md's example): the registry's delete lock refuses it until the lock goes", () => {
     // ARM locks are inherited by everything under their scope (Management Locks REST API, 2016-09-01):
     // the replica is a child of the locked registry.
     const noReplica = withCost(planDocument("prod", (yaml) => replaceIn(yaml, "  acr-infra:replicas:\n    - location: northeurope\n", "")));
