@@ -13,10 +13,10 @@ const READ_IN = "3.276.0";
 const installed = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
 
 /** Fails with what changed, where, and since which version. */
-function pinned(file: string, what: string, holds: boolean): void {
+function pinned(file: string, what: string, holds: boolean, reliant = "testing/harness.ts"): void {
   if (!holds) {
     throw new Error(
-      `@pulumi/pulumi ${installed} changed ${file}: ${what} (as read in ${READ_IN}). testing/harness.ts relies on it: adapt the harness and this pin.`,
+      `@pulumi/pulumi ${installed} changed ${file}: ${what} (as read in ${READ_IN}). ${reliant} relies on it: adapt it and this pin.`,
     );
   }
 }
@@ -96,4 +96,26 @@ test("each setMocks starts a new deployment: the next run has its own project, s
   // The harness's newUrn leaves the root stack out of its children's URNs, as the engine does.
   expect(urns(first)).toEqual(["urn:pulumi:a::one::pins:index:Part::part", "urn:pulumi:a::one::pulumi:pulumi:Stack::one-a"]);
   expect(second.outputs).toEqual({ created: "urn:pulumi:b::two::pins:index:Part::part" });
+});
+
+test("the offline plan can skip the SDK's promise-leak bookkeeping: one function, looked up on its module at each call", () => {
+  // tools/plan/index.ts replaces debuggablePromise; that reaches every caller only while they call it through the module.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the SDK internal the plan replaces
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown };
+  pinned(
+    "runtime/debuggable.js",
+    "debuggablePromise is an exported function",
+    typeof debuggable.debuggablePromise === "function",
+    "tools/plan/index.ts",
+  );
+  for (const file of ["resource.js", "rpc.js", "invoke.js", "settings.js"]) {
+    const source = fs.readFileSync(require.resolve(`@pulumi/pulumi/runtime/${file}`), "utf8");
+    const calls = [...source.matchAll(/([\w.]*)debuggablePromise\(/g)].map((match) => match[1]);
+    pinned(
+      `runtime/${file}`,
+      "every call is debuggable_1.debuggablePromise(...), through the module",
+      calls.length > 0 && calls.every((prefix) => prefix === "debuggable_1."),
+      "tools/plan/index.ts",
+    );
+  }
 });

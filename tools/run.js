@@ -4,6 +4,12 @@
 // installs it as the `acr-infra` command. Entries are named without extension, a folder by its
 // index: the sources are .ts (run through ./register), the built package has .js.
 "use strict";
+// V8's code cache on disk (Node.js 22.1+, `module.enableCompileCache`, "Module compile cache" in the
+// node:module docs): a later run loads the SDK's and the providers' JavaScript without compiling
+// it again. Entries are keyed by each file's content and checked against the running V8, so a
+// changed file or another Node.js is compiled afresh, never served stale. It lives beside the
+// transpiled TypeScript in node_modules/.cache, which `npm ci` removes with the rest.
+require("module").enableCompileCache?.(require("path").join(process.cwd(), "node_modules", ".cache", "acr-infra-v8"));
 require("./register");
 
 const fs = require("fs");
