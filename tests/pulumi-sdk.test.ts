@@ -100,7 +100,7 @@ test("each setMocks starts a new deployment: the next run has its own project, s
 
 test("the offline plan can skip the SDK's promise-leak bookkeeping: one function, looked up on its module at each call", () => {
   // tools/plan/index.ts replaces debuggablePromise; that reaches every caller only while they call it through the module.
-   
+
   const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown };
   pinned(
     "runtime/debuggable.js",
