@@ -85,7 +85,7 @@ export function flagOrChoice<V extends string>(
     type: words.join(" | "),
     values,
     description,
-    allowed: `true (= ${words[0]}), false, ${oneOfText(words)}`,
+    allowed: `${oneOfText(words)}; in a stack file also true (= ${words[0]}) or false`,
     configDefault: false,
     default: false,
     read: (value, setting) => {

@@ -10,7 +10,7 @@
  */
 import { ABAC_EQUIVALENTS, REGISTRY_NAME, RESOURCE_GROUP_NAME, SKUS } from "./azure-facts";
 import { Setting, ValueOf, choice, flag, optionalText, optionalWholeNumber, region, textMap, list } from "./setting-kinds";
-import { Problems, ValidationError, read, show } from "./validation";
+import { Problems, ValidationError, oneOfText, read, show } from "./validation";
 import { logRetentionDaysSetting } from "./parts/audit-logs";
 import { CACHE_COMBINATIONS, cacheRulesSetting, credentialSetsSetting } from "./parts/cache";
 import { servicePrincipalSetting } from "./parts/ci-principal";
@@ -252,6 +252,18 @@ const REPOSITORY_PERMISSION_RULES: readonly Combination[] = [
         `${show(role)} is not allowed with repositoryPermissions: abac: a registry in ABAC mode does not honour it; use ${show(ABAC_EQUIVALENTS[role])}`,
       ];
     },
+  },
+  {
+    // The CI identity is for pushing: Owner, Contributor and Reader keep only the registry's management
+    // in ABAC mode, and only AcrPull/AcrPush/AcrDelete have a Repository equivalent the component grants.
+    reads: ["repositoryPermissions", "servicePrincipal"],
+    broken: (a) =>
+      a.repositoryPermissions === "abac" && a.servicePrincipal.enabled && !(a.servicePrincipal.role in ABAC_EQUIVALENTS)
+        ? [
+            "servicePrincipal.role",
+            `${show(a.servicePrincipal.role)} is not allowed with repositoryPermissions: abac: it gives no push or pull on a registry in ABAC mode; use ${oneOfText(Object.keys(ABAC_EQUIVALENTS))}, which the component grants as their Container Registry Repository roles`,
+          ]
+        : undefined,
   },
   {
     // ACR Tasks lose their data-plane access to an ABAC registry unless the task signs in to it with an

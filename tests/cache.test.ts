@@ -282,6 +282,27 @@ describe("declared", () => {
   });
 });
 
+test("a grant on a vault covers only the credential set it is for: another set reading that vault still gets its step", async () => {
+  const run = await runProgram({
+    stack: "cache-shared-vault",
+    program: () => {
+      new ContainerRegistry("acr", {
+        location: "westeurope",
+        servicePrincipal: { enabled: false },
+        credentialSets: [
+          { ...DOCKER_HUB, keyVaultId: VAULT_ID },
+          { ...DOCKER_HUB, name: "github", loginServer: "ghcr.io" },
+        ],
+        cacheRules: [NGINX],
+      });
+    },
+  });
+  const grants = manualSteps(run.resources, {}).filter((step) => step.startsWith("Grant credential set"));
+  expect(grants).toEqual([
+    expect.stringContaining("Grant credential set github's identity Key Vault Secrets User on key vault upstream-kv"),
+  ]);
+});
+
 describe("the offline plan", () => {
   const plan = (...args: string[]) =>
     spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), "plan", ...args], { cwd: ROOT, encoding: "utf8" });

@@ -106,6 +106,11 @@ describe("refused, with the setting named", () => {
       'roleAssignments[0].role: "AcrPush" is not allowed with repositoryPermissions: abac: a registry in ABAC mode does not honour it; use "Container Registry Repository Writer"',
     ],
     [
+      "a CI identity whose role gives no push or pull in ABAC mode",
+      { repositoryPermissions: "abac", servicePrincipal: { role: "Owner", allowPrivilegedRole: true } },
+      'servicePrincipal.role: "Owner" is not allowed with repositoryPermissions: abac: it gives no push or pull on a registry in ABAC mode',
+    ],
+    [
       "purge in abac mode",
       { repositoryPermissions: "abac", purge: [{ schedule: "0 3 * * *", filter: "app:.*", ago: "7d" }] },
       "purge: is not allowed with repositoryPermissions: abac",

@@ -120,17 +120,22 @@ const vaultOf = (uri: unknown) =>
  * names the vault. What is left is one step per credential set and vault, with the command.
  */
 function credentialSetSteps(resources: readonly PlannedResource[]): string[] {
-  const granted = new Set(
-    ofType(resources, "azure-native:authorization:RoleAssignment")
-      .filter((r) => text(r.inputs.roleDefinitionId).endsWith(`/${KEY_VAULT_SECRETS_USER.id}`))
-      .map((r) => /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i.exec(text(r.inputs.scope))?.[1]?.toLowerCase()),
-  );
+  // Each grant is for one credential set's identity (its principalId comes from that set): a grant on
+  // a vault does not cover another set that reads the same vault.
+  const grants = ofType(resources, "azure-native:authorization:RoleAssignment")
+    .filter((r) => text(r.inputs.roleDefinitionId).endsWith(`/${KEY_VAULT_SECRETS_USER.id}`))
+    .map((r) => ({
+      vault: /\/providers\/Microsoft\.KeyVault\/vaults\/([^/]+)$/i.exec(text(r.inputs.scope))?.[1]?.toLowerCase(),
+      sets: r.propertyDependencies.principalId ?? [],
+    }));
+  const granted = new Set(grants.map((grant) => grant.vault));
   const steps: string[] = [];
   const sets = ofType(resources, "azure-native:containerregistry:CredentialSet");
   for (const set of sets) {
     const credentials = (set.inputs.authCredentials as Array<Record<string, unknown>> | undefined) ?? [];
     const vaults = [...new Set(credentials.flatMap((c) => [vaultOf(c.usernameSecretIdentifier), vaultOf(c.passwordSecretIdentifier)]))];
-    for (const vault of vaults.filter((v) => v && !granted.has(v))) {
+    const grantedToSet = (vault: string) => grants.some((grant) => grant.vault === vault && grant.sets.includes(set.urn));
+    for (const vault of vaults.filter((v) => v && !grantedToSet(v))) {
       const name = nameOf(set, "credentialSetName");
       steps.push(
         `Grant credential set ${name}'s identity ${KEY_VAULT_SECRETS_USER.name} on key vault ${vault} (az role assignment create --role "${KEY_VAULT_SECRETS_USER.name}" --assignee $(az acr credential-set show --registry <name> --name ${name} --query identity.principalId -o tsv) --scope <the vault's id>), or the get secret permission in an access policy if the vault uses access policies: until then the cache cannot sign in upstream. keyVaultId on the credential set makes the deployment grant it.`,
