@@ -130,6 +130,11 @@ function plainValue(value: unknown): unknown {
   return Object.fromEntries(Object.entries(record).map(([key, item]) => [key, plainValue(item)]));
 }
 
+/** A request's inputs as the plan shows them, and the fingerprints of its secrets, from one conversion of the wire values. */
+function inputsOf(wire: unknown): { inputs: Record<string, unknown>; secretFingerprints: Record<string, string> } {
+  return { inputs: plainValue(wire ?? {}) as Record<string, unknown>, secretFingerprints: secretFingerprints(wire ?? {}) };
+}
+
 /** An input path as text: `a.b[0]`, with keys that are not plain names quoted: `tags["a.b"]`. */
 export function formatPath(path: readonly (string | number)[]): string {
   return path
@@ -239,8 +244,7 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
     ...common(request),
     custom: request.getCustom(),
     protect: request.getProtect() ?? false,
-    inputs: plainValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-    secretFingerprints: secretFingerprints(request.getObject()?.toJavaScript() ?? {}),
+    ...inputsOf(request.getObject()?.toJavaScript()),
     propertyDependencies: propertyDependencies(request),
     additionalSecretOutputs: [...request.getAdditionalsecretoutputsList()].sort(),
     replaceOnChanges: [...request.getReplaceonchangesList()],
@@ -252,8 +256,7 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
     ...common(request),
     custom: true,
     protect: false,
-    inputs: plainValue(request.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
-    secretFingerprints: secretFingerprints(request.getProperties()?.toJavaScript() ?? {}),
+    ...inputsOf(request.getProperties()?.toJavaScript()),
     propertyDependencies: {},
     additionalSecretOutputs: [],
     replaceOnChanges: [],
