@@ -93,7 +93,7 @@ interface Field {
 }
 
 /** The fields of an exported interface of a module of components/, with their TSDoc. */
-function interfaceFields(module: string, name: string): Field[] {
+export function interfaceFields(module: string, name: string): Field[] {
   const file = path.join(COMPONENTS, `${module}.ts`);
   const source = ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES2022, true);
   const declaration = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === name);
