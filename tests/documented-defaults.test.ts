@@ -62,7 +62,7 @@ function documentedDefault(doc: string): unknown {
 }
 
 test.each(CHILDREN)("$name: every documented default is the one applied", ({ module, name, args, item }) => {
-  const resolved = item(resolveArgs({ location: "westeurope", ...args }) as unknown as Record<string, unknown>) as Record<string, unknown>;
+  const resolved = item(resolveArgs({ location: "westeurope", ...args })) as Record<string, unknown>;
   const documented = interfaceFields(module, name).flatMap((field) => {
     const value = documentedDefault(field.doc);
     return value === undefined ? [] : [{ field: field.name, value }];
