@@ -1,17 +1,7 @@
-/**
- * What the command-line tools say about a failure. Errors thrown by Node's own modules (fetch,
- * parseArgs) can come from another realm, as under jest, where `instanceof Error` is false; so
- * their fields are read without it.
- */
+/** What the command-line tools say about a failure. */
+import { errorLike } from "../common/errors";
 
-export function errorLike(value: unknown): { name?: unknown; message?: unknown; code?: unknown; cause?: unknown } {
-  return typeof value === "object" && value !== null ? value : {};
-}
-
-export function errorMessage(error: unknown): string {
-  const { message } = errorLike(error);
-  return typeof message === "string" ? message : String(error);
-}
+export { errorLike, errorMessage } from "../common/errors";
 
 /** Wrong arguments: the shell prints the message, points to the help, and exits with EXIT.usage. */
 export class UsageError extends Error {

@@ -6,6 +6,8 @@
 import { homedir } from "node:os";
 import { createInterface } from "node:readline";
 
+export { readAll } from "../common/streams";
+
 export interface CliIo {
   stdout: { write(text: string): unknown };
   /** On a terminal (`isTTY`), long operations may show their progress here. */
@@ -68,12 +70,6 @@ function isPackageBin(script: string): boolean {
   if (name === "acr-infra" || name === "acr-infra.cmd") return true;
   // The built entry, as npx or an absolute path starts it; in this repository it is tools/run.js beside .ts sources.
   return name === "run.js" && /[\\/]dist[\\/]tools[\\/]run\.js$/.test(script);
-}
-
-export async function readAll(input: NodeJS.ReadableStream): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of input) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 /** The first line of `input`, or undefined when it ends first. */

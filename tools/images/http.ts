@@ -3,7 +3,7 @@
  * patience, redirects followed without handing credentials to another host, and the small
  * readings every caller needs. Knows nothing of registries beyond their error type.
  */
-import { errorLike, errorMessage } from "../cli/errors";
+import { errorLike, errorMessage } from "../common/errors";
 import { RegistryError } from "./errors";
 
 /** Per request, including reading the response. */

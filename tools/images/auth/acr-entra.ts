@@ -5,7 +5,7 @@
  * `az acr login` hands to `docker login`). This is how identities without a secret sign in, such
  * as CI's federated workload identity.
  */
-import { errorLike, errorMessage } from "../../cli/errors";
+import { errorLike, errorMessage } from "../../common/errors";
 import { describeErrors, parseErrors } from "../errors";
 import { discard } from "../http";
 import { parseChallenge } from "./challenge";

@@ -8,7 +8,7 @@
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { errorLike, errorMessage } from "../../cli/errors";
+import { errorLike, errorMessage } from "../../common/errors";
 
 /** What the Docker config holds for a registry: a user name and password, or an identity token. */
 export interface DockerCredential {

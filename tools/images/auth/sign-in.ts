@@ -31,7 +31,7 @@ import {
   type EntraTokenProvider,
   type NotAcr,
 } from "./acr-entra";
-import { readAll } from "../../cli/io";
+import { readAll } from "../../common/streams";
 import { RegistryError } from "../errors";
 import { discard } from "../http";
 import { RegistrySession, type Credentials } from "./session";
