@@ -83,7 +83,7 @@ export interface ContainerRegistryArgs {
   encryption?: EncryptionArgs;
   /** Managed identities on the registry itself. */
   identity?: RegistryIdentityArgs;
-  /** A management lock on the registry (CanNotDelete or ReadOnly) and a CanNotDelete lock on the storage account. Allowed: "CanNotDelete" or "ReadOnly"; in a stack file also true (= "CanNotDelete") or false. Default: `false`. */
+  /** A management lock on the registry (CanNotDelete or ReadOnly) and a CanNotDelete lock on the storage account. Allowed: "CanNotDelete" or "ReadOnly"; in a stack file also true (= "CanNotDelete") or false. Default: not set (`false` in a stack file). */
   lock?: Lock;
   /** Webhooks that notify a service (https only) of pushes, deletes and quarantine events. */
   webhooks?: WebhookArgs[];

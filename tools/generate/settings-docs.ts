@@ -27,6 +27,9 @@ function defaultText(setting: Setting<unknown>): string | undefined {
   if (setting.derivedDefault) return setting.derivedDefault.text;
   if (setting.default === undefined || setting.typeFrom) return undefined;
   if (Array.isArray(setting.default) || (typeof setting.default === "object" && setting.default !== null)) return undefined;
+  // A default that is not one of the setting's words (lock's false) is what a stack file writes for "not set".
+  if (setting.values && !setting.values.includes(setting.default as string))
+    return `not set (\`${JSON.stringify(setting.default)}\` in a stack file)`;
   return `\`${JSON.stringify(setting.default)}\``;
 }
 
