@@ -1,3 +1,4 @@
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { ContainerRegistry, containerRegistryFromConfig, resolveArgs } from "../components";
 import { auditLogsToStorage, resourceLogsByCategoryGroup } from "../policy/rules";
 import { evaluatePolicies } from "../policy/evaluate";
@@ -219,4 +220,19 @@ describe("declared", () => {
     expect(beneath.length).toBeGreaterThanOrEqual(6);
     expect(registryLock.dependsOn).toEqual(expect.arrayContaining(beneath));
   });
+});
+
+test("a workspace the same program declares: its id, an output, goes to the diagnostic setting unchecked and as a dependency", async () => {
+  const run = await runProgram({
+    stack: "diagnostics-output",
+    program: () => {
+      const workspace = new operationalinsights.Workspace("logs", { resourceGroupName: "monitoring", location: "westeurope" });
+      new ContainerRegistry("acr", { location: "westeurope", diagnostics: { workspaceId: workspace.id } });
+    },
+  });
+  const workspace = run.resources.find((r) => r.type === "azure-native:operationalinsights:Workspace")!;
+  const sent = run.resources.find((r) => r.type === T.diagnosticSetting && r.name === "acr-diagnostics")!;
+  expect(sent.propertyDependencies.workspaceId).toEqual([workspace.urn]);
+  // A literal id is still checked before anything is declared.
+  expect(messageFor({ diagnostics: { workspaceId: "central-logs" } })).toMatch(/^diagnostics\.workspaceId: "central-logs" is not allowed/);
 });

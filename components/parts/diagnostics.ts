@@ -29,8 +29,9 @@ export interface DiagnosticsEventHubArgs {
    * ARM id of the Event Hubs namespace's authorization rule,
    * `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.EventHub/namespaces/<namespace>/authorizationRules/<rule>`,
    * with Manage, Send and Listen (RootManageSharedAccessKey has them). The namespace must be in the registry's region.
+   * May be an output of a resource the same program declares (checked by Azure, then, not before).
    */
-  authorizationRuleId: string;
+  authorizationRuleId: pulumi.Input<string>;
   /** The event hub in that namespace: 1 to 256 letters, digits, '.', '-' or '_'. */
   name: string;
 }
@@ -41,8 +42,9 @@ export interface DiagnosticsArgs {
    * ARM id of a Log Analytics workspace, in any region:
    * `/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>`.
    * The logs land in the tables ContainerRegistryLoginEvents and ContainerRegistryRepositoryEvents.
+   * May be an output of a workspace the same program declares (checked by Azure, then, not before).
    */
-  workspaceId?: string;
+  workspaceId?: pulumi.Input<string>;
   /** An Event Hub to stream the logs to, for a SIEM outside Azure. */
   eventHub?: DiagnosticsEventHubArgs;
   /** The log category groups sent: `allLogs` (every category of the registry) or `audit`. Default `["allLogs"]`; `[]` sends metrics only. */
@@ -52,7 +54,7 @@ export interface DiagnosticsArgs {
 }
 
 export interface ResolvedDiagnostics {
-  workspaceId?: string;
+  workspaceId?: pulumi.Input<string>;
   eventHub?: DiagnosticsEventHubArgs;
   categoryGroups: CategoryGroup[];
   metrics: boolean;
@@ -73,6 +75,7 @@ function readEventHub(value: unknown, setting: string): DiagnosticsEventHubArgs 
       // Azure Monitor streams with the namespace's shared access policy ("The shared access policy for
       // an Event Hubs namespace defines the permissions that the streaming mechanism has": Manage, Send
       // and Listen; diagnostic-settings.md, Destinations); the event hub is named apart.
+      if (pulumi.Output.isInstance(id)) return id as pulumi.Output<string>;
       if (typeof id === "string" && EVENT_HUB_LEVEL_RULE.test(id)) {
         throw new ValidationError(
           `${setting}.authorizationRuleId`,
@@ -104,8 +107,12 @@ function readDiagnostics(value: unknown, setting: string): ResolvedDiagnostics |
     return undefined;
   }
   return readFields(setting, value, ["workspaceId", "eventHub", "categoryGroups", "metrics"], (entry, take) => {
-    const workspaceId = take(
-      () => read.optionalString(`${setting}.workspaceId`, entry.workspaceId, ARM_ID.logAnalyticsWorkspace, WORKSPACE_ID_RULE),
+    // An id known only at deployment (an output of a workspace the program declares) is passed on unchecked.
+    const workspaceId = take<pulumi.Input<string> | undefined>(
+      () =>
+        pulumi.Output.isInstance(entry.workspaceId)
+          ? (entry.workspaceId as pulumi.Output<string>)
+          : read.optionalString(`${setting}.workspaceId`, entry.workspaceId, ARM_ID.logAnalyticsWorkspace, WORKSPACE_ID_RULE),
       undefined,
     );
     const eventHub = take(() => readEventHub(entry.eventHub, `${setting}.eventHub`), undefined);
