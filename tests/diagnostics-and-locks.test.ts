@@ -1,10 +1,12 @@
+import { spawnSync } from "child_process";
+import * as path from "path";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { ContainerRegistry, containerRegistryFromConfig, resolveArgs } from "../components";
 import { auditLogsToStorage, resourceLogsByCategoryGroup } from "../policy/rules";
 import { evaluatePolicies } from "../policy/evaluate";
 import { ProgramRun } from "../testing";
 import { runProgram } from "../testing/harness";
-import { T } from "./support/stacks";
+import { ROOT, T } from "./support/stacks";
 import { messageFor } from "./support/validation";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/monitoring/providers";
@@ -235,4 +237,30 @@ test("a workspace the same program declares: its id, an output, goes to the diag
   expect(sent.propertyDependencies.workspaceId).toEqual([workspace.urn]);
   // A literal id is still checked before anything is declared.
   expect(messageFor({ diagnostics: { workspaceId: "central-logs" } })).toMatch(/^diagnostics\.workspaceId: "central-logs" is not allowed/);
+});
+
+test("the offline plan of a stack file with diagnostics and a ReadOnly lock shows both; exit 0", () => {
+  const result = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, "tools", "run.js"),
+      "plan",
+      "--config",
+      path.join(ROOT, "tests", "fixtures", "logs-stack", "Pulumi.logs.yaml"),
+      "--stack",
+      "logs",
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  expect([result.status, result.stderr]).toEqual([0, ""]);
+  for (const line of [
+    "azure-native:authorization:ManagementLockByScope acr-registry-lock",
+    "level: ReadOnly",
+    "azure-native:monitor:DiagnosticSetting acr-diagnostics",
+    "eventHubName: acr-logs",
+    "logs[0].categoryGroup: audit",
+    "workspaceId: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/monitoring/providers/Microsoft.OperationalInsights/workspaces/central-logs",
+  ]) {
+    expect(result.stdout).toContain(line);
+  }
 });
