@@ -1,23 +1,13 @@
 // The command-line shell the tools share: one option declaration gives the parser and the help,
 // help shows the name the user typed, and failures end in the documented exit codes.
-import { Readable } from "node:stream";
 import { Interrupted } from "../tools/cli/errors";
-import { invokedAs, type CliIo } from "../tools/cli/io";
+import { invokedAs } from "../tools/cli/io";
 import { defineOptions, integerOption, type HelpSection } from "../tools/cli/options";
 import { defineCommand, EXIT, runCommand, runTool, type ToolSpec } from "../tools/cli/shell";
 import { main } from "../tools/images/cli";
+import { capturedIo } from "./support/registry-cli";
 
-function captured(invoked?: string) {
-  const out = { stdout: "", stderr: "" };
-  const io: CliIo = {
-    stdout: { write: (text: string) => (out.stdout += text) },
-    stderr: { write: (text: string) => (out.stderr += text) },
-    stdin: Object.assign(Readable.from([]), { isTTY: false }),
-    env: {},
-    ...(invoked ? { invokedAs: invoked } : {}),
-  };
-  return { io, out };
-}
+const captured = (invoked?: string) => capturedIo({ invokedAs: invoked });
 
 describe("the name help shows", () => {
   it("is the npm script that runs the tool", () => {

@@ -5,8 +5,6 @@
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { Readable } from "node:stream";
-import { main } from "../tools/images/cli";
 import { runCli } from "./support/registry-cli";
 import {
   acr,
@@ -59,15 +57,7 @@ describe("the Docker config", () => {
     const home = join(scratch, "home");
     await mkdir(join(home, ".docker"), { recursive: true });
     await writeFile(join(home, ".docker", "config.json"), JSON.stringify({ auths: { [registryHost]: { auth: basicAuth(USER) } } }));
-    let stdout = "";
-    let stderr = "";
-    const code = await main(["list", "--registry", registry.url], {
-      stdout: { write: (text: string) => (stdout += text) },
-      stderr: { write: (text: string) => (stderr += text) },
-      stdin: Object.assign(Readable.from([]), { isTTY: false }),
-      env: {},
-      homeDir: home,
-    });
+    const { code, stdout, stderr } = await runCli(["list", "--registry", registry.url], { homeDir: home });
     expect({ code, stdout }).toEqual({ code: 0, stdout: "team/app\n" });
     expect(stderr).toBe(`Signed in with the Docker config ${join(home, ".docker", "config.json")} (auths: ${registryHost}).\n`);
   });

@@ -4,7 +4,6 @@
 // component registers; and the provider constructs the component from plain inputs as another
 // language's SDK sends them.
 import * as fs from "fs";
-import { Readable } from "node:stream";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as ts from "typescript";
@@ -15,9 +14,9 @@ import { Setting } from "../components/setting-kinds";
 import { AcrInfraProvider, PACKAGE_NAME, PackageSchema, SchemaProperty, packageSchema } from "../provider/schema";
 import { AzureMocks } from "../testing";
 import { resolveValue, runProgram } from "../testing/harness";
-import type { CliIo } from "../tools/cli/io";
 import { childFields, enumName } from "../tools/generate/settings-docs";
 import { main as schemaTool } from "../tools/schema";
+import { capturedIo } from "./support/registry-cli";
 import { ROOT } from "./support/stacks";
 
 const ref = (type: string) => ({ $ref: `#/types/${PACKAGE_NAME}:index:${type}` });
@@ -141,13 +140,7 @@ test("the admin password and the CI client secret are marked secret, and nothing
 test("npm run schema prints it; wrong arguments exit 1", async () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
   expect(pkg.scripts.schema).toBe("node tools/run.js schema");
-  const out = { stdout: "", stderr: "" };
-  const io: CliIo = {
-    stdout: { write: (text: string) => (out.stdout += text) },
-    stderr: { write: (text: string) => (out.stderr += text) },
-    stdin: Object.assign(Readable.from([]), { isTTY: false }),
-    env: {},
-  };
+  const { io, out } = capturedIo();
   expect(await schemaTool([], io)).toBe(0);
   expect(JSON.parse(out.stdout)).toEqual(schema);
   expect(await schemaTool(["--output", "x"], io)).toBe(1);
