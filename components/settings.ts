@@ -16,7 +16,7 @@ import { CACHE_COMBINATIONS, cacheRulesSetting, credentialSetsSetting } from "./
 import { servicePrincipalSetting } from "./parts/ci-principal";
 import { diagnosticsSetting } from "./parts/diagnostics";
 import { encryptionSetting } from "./parts/encryption";
-import { identitySetting, withKeyIdentity } from "./parts/identity";
+import { identitySetting } from "./parts/identity";
 import { lockSetting } from "./parts/locks";
 import { privateEndpointsSetting } from "./parts/private-endpoints";
 import { pullIdentitySetting } from "./parts/pull-identity";
@@ -167,7 +167,6 @@ export function resolveArgs(input: unknown): ResolvedArgs {
     if (resolved[name] === undefined && setting.derivedDefault) resolved[name] = setting.derivedDefault.from(resolved);
   }
   const settings = resolved as ResolvedArgs;
-  settings.identity = withKeyIdentity(settings.identity, settings.encryption);
   // Rules across settings judge the values read: each runs unless a setting it reads is already wrong
   // (its value then is a stand-in, and the rule would only add noise).
   check([...PREMIUM_GATES, ...COMBINATIONS, ...REPOSITORY_PERMISSION_RULES], settings, problems, problems.failedSettings());

@@ -1,5 +1,5 @@
 import { ARM_ID } from "../azure-facts";
-import { object } from "../setting-kinds";
+import { Earlier, object } from "../setting-kinds";
 import { read } from "../validation";
 import { EncryptionArgs } from "./encryption";
 
@@ -11,7 +11,8 @@ export interface RegistryIdentityArgs {
   userAssignedIdentityIds?: string[];
 }
 
-function readIdentity(value: unknown, setting: string): Required<RegistryIdentityArgs> {
+/** The registry's identities; `earlier.encryption` (read before identity) adds its key's identity. */
+function readIdentity(value: unknown, setting: string, earlier: Earlier): Required<RegistryIdentityArgs> {
   const entry = read.object(setting, value, ["systemAssigned", "userAssignedIdentityIds"]);
   const ids = read
     .array(`${setting}.userAssignedIdentityIds`, entry.userAssignedIdentityIds)
@@ -23,7 +24,8 @@ function readIdentity(value: unknown, setting: string): Required<RegistryIdentit
         "the ARM id of a user-assigned identity",
       ),
     );
-  return { systemAssigned: read.boolean(`${setting}.systemAssigned`, entry.systemAssigned, false), userAssignedIdentityIds: ids };
+  const identity = { systemAssigned: read.boolean(`${setting}.systemAssigned`, entry.systemAssigned, false), userAssignedIdentityIds: ids };
+  return withKeyIdentity(identity, earlier.encryption as EncryptionArgs | undefined);
 }
 
 export const identitySetting = object<Required<RegistryIdentityArgs>>("Managed identities on the registry itself", {
@@ -34,11 +36,8 @@ export const identitySetting = object<Required<RegistryIdentityArgs>>("Managed i
   configDefault: {},
 });
 
-/** The registry's identities; a customer-managed key's identity is added rather than asked for twice. */
-export function withKeyIdentity(
-  identity: Required<RegistryIdentityArgs>,
-  encryption: EncryptionArgs | undefined,
-): Required<RegistryIdentityArgs> {
+/** A customer-managed key's identity is added to the registry's rather than asked for twice. */
+function withKeyIdentity(identity: Required<RegistryIdentityArgs>, encryption: EncryptionArgs | undefined): Required<RegistryIdentityArgs> {
   const ids = identity.userAssignedIdentityIds;
   const keyIdentity = encryption?.identityId;
   if (!keyIdentity || ids.some((id) => id.toLowerCase() === keyIdentity.toLowerCase())) return identity;
