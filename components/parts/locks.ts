@@ -37,8 +37,10 @@ const NOTES = {
 
 /**
  * The locks: the registry at `level`, the audit-log storage account CanNotDelete at either level
- * (Azure Monitor creates its insights-logs-* containers on first write, and a ReadOnly lock on a
- * storage account "prevents the creation of a blob container": lock-resources.md).
+ * (Azure Monitor creates its insights-logs-* containers on first write: "a storage container is
+ * created in the storage account as soon as an event occurs in one of the enabled log categories",
+ * azure-monitor resource-logs.md, "Send to Azure Storage"; and a ReadOnly lock on a storage account
+ * "prevents the creation of a blob container": lock-resources.md).
  *
  * The logical name and `lockName` are the same at every level, so a change of level is an update in
  * place: ARM's Management Locks API creates or updates a lock by PUT at
