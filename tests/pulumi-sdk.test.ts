@@ -99,14 +99,14 @@ test("each setMocks starts a new deployment: the next run has its own project, s
 });
 
 test("the offline plan can skip the SDK's promise-leak bookkeeping: one function, looked up on its module at each call", () => {
-  // tools/plan/index.ts replaces debuggablePromise; that reaches every caller only while they call it through the module.
+  // tools/plan/lean-sdk.ts replaces debuggablePromise; that reaches every caller only while they call it through the module.
 
   const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise?: unknown };
   pinned(
     "runtime/debuggable.js",
     "debuggablePromise is an exported function",
     typeof debuggable.debuggablePromise === "function",
-    "tools/plan/index.ts",
+    "tools/plan/lean-sdk.ts",
   );
   for (const file of ["resource.js", "rpc.js", "invoke.js", "settings.js"]) {
     const source = fs.readFileSync(require.resolve(`@pulumi/pulumi/runtime/${file}`), "utf8");
@@ -115,7 +115,42 @@ test("the offline plan can skip the SDK's promise-leak bookkeeping: one function
       `runtime/${file}`,
       "every call is debuggable_1.debuggablePromise(...), through the module",
       calls.length > 0 && calls.every((prefix) => prefix === "debuggable_1."),
-      "tools/plan/index.ts",
+      "tools/plan/lean-sdk.ts",
     );
   }
+});
+
+test("the offline plan can skip source positions and make outputs when read: each replaced where the SDK looks it up", () => {
+  const sdkSource = (file: string) => fs.readFileSync(require.resolve(`@pulumi/pulumi/${file}`), "utf8");
+  const calls = (source: string, name: string) => [...source.matchAll(new RegExp(`([\\w.]*)\\b${name}\\(`, "g"))].map((m) => m[1]);
+  const resource = sdkSource("resource.js");
+  pinned(
+    "resource.js",
+    "the Resource constructor finds its source position with Resource.stackTrace(...), a static method looked up on the class",
+    JSON.stringify(calls(resource, "stackTrace")) === JSON.stringify(["Resource.", ""]) && resource.includes("static stackTrace(skip) {"),
+    "tools/plan/lean-sdk.ts",
+  );
+  const runtimeResource = sdkSource("runtime/resource.js");
+  pinned(
+    "runtime/resource.js",
+    "registerResource makes a resource's outputs with rpc_1.transferProperties(res, label, props), through the module",
+    calls(runtimeResource, "transferProperties").length > 0 &&
+      calls(runtimeResource, "transferProperties").every((prefix) => prefix === "rpc_1."),
+    "tools/plan/lean-sdk.ts",
+  );
+  const rpc = sdkSource("runtime/rpc.js");
+  pinned(
+    "runtime/rpc.js",
+    "transferProperties gives each property a resolver (v, isKnown, isSecret, deps = [], err), skips id and urn, and refuses a property set twice",
+    rpc.includes("resolvers[k] = (v, isKnown, isSecret, deps = [], err) => {") &&
+      rpc.includes('if (k === "id" || k === "urn") {') &&
+      rpc.includes("is already initialized on target"),
+    "tools/plan/lean-sdk.ts",
+  );
+  pinned(
+    "output.js",
+    "an Output is made as new Output(resources, promise, isKnown, isSecret, allResources)",
+    sdkSource("output.js").includes("constructor(resources, promise, isKnown, isSecret, allResources) {"),
+    "tools/plan/lean-sdk.ts",
+  );
 });

@@ -17,6 +17,7 @@ import { HELP_OPTION, defineOptions, type OptionValues } from "../cli/options";
 import { defineCommand, runCommand } from "../cli/shell";
 import { comparePlans, renderComparisonText } from "./compare";
 import { planDocument, type PlanDocument } from "./document";
+import { leanSdkForPlan } from "./lean-sdk";
 import { makePlan, type PlanInput } from "./make";
 import { renderJson, renderMermaid, renderText } from "./render";
 
@@ -140,25 +141,11 @@ const PLAN = defineCommand({
   run: ({ values }, io) => plan(parseRequest(values), io),
 });
 
-/**
- * The SDK wraps every promise it makes in `debuggablePromise` (@pulumi/pulumi 3.276.0,
- * runtime/debuggable.js): three properties, a stack trace, and two more promises each, kept to report
- * promises left unresolved when a deployment exits. The plan awaits its whole run before it exits, so
- * the bookkeeping finds nothing here; it was a quarter of a large stack's time and memory. The SDK's
- * modules look the function up on the module at every call, so replacing it takes effect everywhere
- * (tests/pulumi-sdk.test.ts pins that).
- */
-function skipPromiseLeakBookkeeping(): void {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- an SDK internal, pinned by a test
-  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>) => Promise<T> };
-  debuggable.debuggablePromise = (promise) => promise;
-}
-
 export async function main(argv: string[], io: CliIo = processIo("plan")): Promise<number> {
   // The SDK records a stack trace for every promise it makes, to report leaks; the plan never shows
   // one (errors print as one message), and formatting them is the largest cost of a big stack.
   Error.stackTraceLimit = 0;
-  skipPromiseLeakBookkeeping();
+  leanSdkForPlan();
   // A program's error can surface from inside an apply; report it like any other, without a trace.
   const onRejection = (error: unknown) => {
     io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -1,0 +1,60 @@
+// The offline plan runs the SDK with some of its per-resource bookkeeping left out
+// (tools/plan/lean-sdk.ts). These show that what the plan reports does not change: every stack's
+// plan from `npm run plan` (which applies it) equals the plan made here, in jest, with the SDK as
+// shipped; and the outputs it makes when first read behave as the SDK's own.
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { makePlan } from "../tools/plan/make";
+import { renderJson } from "../tools/plan/render";
+import { ROOT } from "./support/stacks";
+
+const TEAM = path.join(ROOT, "tests", "fixtures", "team-stack");
+const STACKS = [
+  { stack: "dev", programFile: path.join(ROOT, "index.ts"), configFile: path.join(ROOT, "Pulumi.dev.yaml"), projectDir: ROOT },
+  { stack: "prod", programFile: path.join(ROOT, "index.ts"), configFile: path.join(ROOT, "Pulumi.prod.yaml"), projectDir: ROOT },
+  {
+    stack: "cache",
+    programFile: path.join(ROOT, "index.ts"),
+    configFile: path.join(ROOT, "tests", "fixtures", "cache-stack", "Pulumi.cache.yaml"),
+    projectDir: ROOT,
+  },
+  {
+    stack: "logs",
+    programFile: path.join(ROOT, "index.ts"),
+    configFile: path.join(ROOT, "tests", "fixtures", "logs-stack", "Pulumi.logs.yaml"),
+    projectDir: ROOT,
+  },
+  { stack: "ci", programFile: path.join(TEAM, "index.ts"), configFile: path.join(TEAM, "Pulumi.ci.yaml"), projectDir: TEAM },
+];
+
+describe("npm run plan, with the SDK's bookkeeping left out, reports what the SDK as shipped does", () => {
+  test.each(STACKS)("$stack", async (input) => {
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acr-lean-")), "plan.json");
+    const cli = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, "tools", "run.js"),
+        "plan",
+        "--program",
+        input.programFile,
+        "--config",
+        input.configFile,
+        "--stack",
+        input.stack,
+        "--format",
+        "json",
+        "--out",
+        out,
+      ],
+      { cwd: ROOT, encoding: "utf8" },
+    );
+    expect(cli.status).not.toBe(1);
+    const shipped = renderJson(await makePlan(input));
+    const lean = fs.readFileSync(out, "utf8");
+    expect(JSON.parse(lean)).toEqual(JSON.parse(shipped));
+    // Byte for byte too: the same resources in the same order, the same keys in the same order.
+    expect(lean).toBe(shipped);
+  });
+});

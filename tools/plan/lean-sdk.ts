@@ -1,0 +1,133 @@
+/**
+ * What the offline plan leaves out of the Pulumi SDK's per-resource work: bookkeeping a deployment
+ * needs and a plan never reads. Each replaces one SDK internal (read in @pulumi/pulumi 3.276.0) that
+ * the SDK's own modules look up at every call, so the replacement reaches every caller;
+ * tests/pulumi-sdk.test.ts pins those lookups, and tests/plan-lean-sdk.test.ts shows the plan of
+ * every stack is the same with and without them.
+ *
+ * Only the plan's process applies them (tools/plan/index.ts): a team's unit tests under
+ * `acr-infra/testing` run the SDK as shipped.
+ */
+import * as pulumi from "@pulumi/pulumi";
+
+/* eslint-disable @typescript-eslint/no-require-imports -- SDK internals, pinned by tests/pulumi-sdk.test.ts */
+
+/**
+ * The SDK wraps every promise it makes in `debuggablePromise` (runtime/debuggable.js): three
+ * properties, a stack trace, and two more promises each, kept to report promises left unresolved
+ * when a deployment exits. The plan awaits its whole run before it exits, so the bookkeeping finds
+ * nothing here.
+ */
+function skipPromiseLeakBookkeeping(): void {
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>) => Promise<T> };
+  debuggable.debuggablePromise = (promise) => promise;
+}
+
+/**
+ * Every resource's constructor records the whole call stack, each frame parsed and turned into a
+ * file URL (resource.js, `Resource.stackTrace(4)`), for the engine to show where it was declared.
+ * The mock monitor drops it (runtime/mocks.js builds its request without a source position) and the
+ * plan shows none.
+ */
+function skipSourcePositions(): void {
+  (pulumi.Resource as unknown as { stackTrace: (skip: number) => unknown[] }).stackTrace = () => [];
+}
+
+/** What runtime/rpc.js's transferProperties returns: per property, what resolves its output. */
+type Resolver = (value: unknown, isKnown: boolean, isSecret: boolean, deps?: pulumi.Resource[], error?: Error) => void;
+type Deferred<T> = [resolve: (value: T) => void, reject: (error: unknown) => void];
+
+/**
+ * When a custom resource is declared, the SDK makes an `Output` for every property its class
+ * declares (runtime/rpc.js, transferProperties): four promises each, and about ten more inside
+ * the Output. azure-native classes declare every output of the Azure resource, about 19 per resource
+ * here, and a program reads a few. Here each property is a getter that makes its `Output` when it is
+ * first read: settled if the engine has answered by then (same value, known, secret and dependencies),
+ * else pending until it answers. The properties are the same own, enumerable keys as the SDK's.
+ */
+function makeOutputsWhenRead(): void {
+  const rpc = require("@pulumi/pulumi/runtime/rpc") as {
+    transferProperties: (onto: pulumi.Resource, label: string, props: Record<string, unknown>) => Record<string, Resolver>;
+  };
+  const { isGrpcError } = require("@pulumi/pulumi/errors") as { isGrpcError: (error: Error) => boolean };
+  // The Output constructor is internal; the SDK calls it with these arguments (output.js, OutputImpl).
+  const OutputClass = pulumi.Output as unknown as new (
+    resources: pulumi.Resource,
+    value: Promise<unknown>,
+    isKnown: Promise<boolean>,
+    isSecret: Promise<boolean>,
+    deps: Promise<pulumi.Resource[]>,
+  ) => pulumi.Output<unknown>;
+
+  rpc.transferProperties = (onto, label, props) => {
+    const resolvers: Record<string, Resolver> = {};
+    for (const key of Object.keys(props)) {
+      // As the SDK's: id and urn are the resource's own, and a property is set once.
+      if (key === "id" || key === "urn") continue;
+      if (Object.prototype.hasOwnProperty.call(onto, key)) {
+        throw new Error(`Property '${key}' is already initialized on target '${label}`);
+      }
+      let answer: { value: unknown; isKnown: boolean; isSecret: boolean; deps: pulumi.Resource[]; error?: Error } | undefined;
+      let waiting:
+        | { value: Deferred<unknown>; isKnown: Deferred<boolean>; isSecret: Deferred<boolean>; deps: Deferred<pulumi.Resource[]> }
+        | undefined;
+      const make = (): pulumi.Output<unknown> => {
+        if (answer) {
+          const { error } = answer;
+          const settled = <T>(value: T): Promise<T> => (error === undefined ? Promise.resolve(value) : Promise.reject(error));
+          return new OutputClass(onto, settled(answer.value), settled(answer.isKnown), settled(answer.isSecret), settled(answer.deps));
+        }
+        const deferred = <T>(store: (d: Deferred<T>) => void) => new Promise<T>((resolve, reject) => store([resolve, reject]));
+        const pending = {} as NonNullable<typeof waiting>;
+        const output = new OutputClass(
+          onto,
+          deferred<unknown>((d) => (pending.value = d)),
+          deferred<boolean>((d) => (pending.isKnown = d)),
+          deferred<boolean>((d) => (pending.isSecret = d)),
+          deferred<pulumi.Resource[]>((d) => (pending.deps = d)),
+        );
+        waiting = pending;
+        return output;
+      };
+      const define = (value: unknown) => Object.defineProperty(onto, key, { value, writable: true, configurable: true, enumerable: true });
+      Object.defineProperty(onto, key, {
+        configurable: true,
+        enumerable: true,
+        get() {
+          const output = make();
+          define(output);
+          return output;
+        },
+        set(value: unknown) {
+          define(value);
+        },
+      });
+      resolvers[key] = (value, isKnown, isSecret, deps = [], error) => {
+        // As the SDK's: a gRPC error leaves the outputs pending (the engine reports it itself).
+        if (error && isGrpcError(error)) return;
+        if (!waiting) {
+          answer = { value, isKnown, isSecret, deps, error };
+          return;
+        }
+        const pending = waiting;
+        waiting = undefined;
+        if (error) {
+          for (const [, reject] of [pending.value, pending.isKnown, pending.isSecret, pending.deps]) reject(error);
+        } else {
+          pending.value[0](value);
+          pending.isKnown[0](isKnown);
+          pending.isSecret[0](isSecret);
+          pending.deps[0](deps);
+        }
+      };
+    }
+    return resolvers;
+  };
+}
+
+/** Applies all of the above; the plan calls it once, before it loads the program. */
+export function leanSdkForPlan(): void {
+  skipPromiseLeakBookkeeping();
+  skipSourcePositions();
+  makeOutputsWhenRead();
+}
