@@ -1,55 +1,63 @@
 // `pulumi up` loads the program with @pulumi/pulumi's own cmd/run/run.js: here it does so as the
-// Pulumi CLI would for this Pulumi.yaml (runtime options typescript and tsconfig), under the SDK's
-// mock engine (tests/support/run-as-pulumi.js). It must load without type-checking (npm test and
-// CI do that) and with the project's own TypeScript, which is a dependency so that a production
-// install (`npm ci --omit=dev`) has it: without it, run.js falls back to a vendored TypeScript 3.8
-// that cannot read this project.
+// Pulumi CLI's language host would for this Pulumi.yaml (node arguments and environment from its
+// runtime options, tests/support/language-host.js), under the SDK's mock engine
+// (tests/support/run-as-pulumi.js). It must load without ts-node's type-check (npm test and CI do
+// that), and with what a production install (`npm ci --omit=dev`) has.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import * as yaml from "js-yaml";
 import { ROOT } from "./support/stacks";
 
-const project = yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as {
-  runtime: { options: { typescript: boolean; tsconfig: string } };
+const { languageHostLaunch } = require("./support/language-host") as {
+  languageHostLaunch: (dir: string) => { nodeArgs: string[]; env: Record<string, string>; options: Record<string, unknown> };
 };
 
-test("the program loads as `pulumi up` loads it: transpile-only, with the project's TypeScript, declaring the stack", () => {
-  const { typescript, tsconfig } = project.runtime.options;
-  const child = spawnSync(process.execPath, [path.join(ROOT, "tests", "support", "run-as-pulumi.js")], {
+interface Loaded {
+  failure?: string;
+  registered: string[];
+  tsNode: boolean;
+  swc: boolean;
+}
+
+function loadAsPulumiUp(preload: string[] = []): Loaded {
+  const { nodeArgs, env } = languageHostLaunch(ROOT);
+  const child = spawnSync(process.execPath, [...preload, ...nodeArgs, path.join(ROOT, "tests", "support", "run-as-pulumi.js")], {
     cwd: ROOT,
     encoding: "utf8",
-    // What the Pulumi CLI's Node.js language host sets from Pulumi.yaml's runtime options.
-    env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: String(typescript), PULUMI_NODEJS_TSCONFIG_PATH: tsconfig },
+    env: { ...process.env, ...env },
     timeout: 60_000,
   });
+  expect(child.stderr).not.toMatch(/error/i);
   expect(child.status).toBe(0);
-  const result = JSON.parse(child.stdout) as {
-    failure?: string;
-    registered: string[];
-    transpileOnly: boolean;
-    typescript: string;
-    typescriptVersion: string;
-  };
-  expect(result.failure).toBeUndefined();
-  expect(result.transpileOnly).toBe(true);
-  expect(result.typescript).toBe("typescript");
-  expect(result.typescriptVersion).toMatch(/^5\./);
-  expect(result.registered).toEqual(expect.arrayContaining(["acr-infra:index:ContainerRegistry", "azure-native:resources:Resource"]));
+  return JSON.parse(child.stdout) as Loaded;
+}
+
+const STACK_TYPES = ["acr-infra:index:ContainerRegistry", "azure-native:resources:Resource", "azuread:index/application:Application"];
+
+test("the program loads as `pulumi up` loads it: through the project's loader, no ts-node, declaring the stack", () => {
+  const { options } = languageHostLaunch(ROOT);
+  // Pulumi.yaml turns the runtime's own TypeScript support (ts-node) off and preloads the loader.
+  expect(options).toMatchObject({ typescript: false, nodeargs: "--require ./tools/register.js" });
+  const loaded = loadAsPulumiUp();
+  expect(loaded.failure).toBeUndefined();
+  expect(loaded.tsNode).toBe(false);
+  expect(loaded.registered).toEqual(expect.arrayContaining(STACK_TYPES));
 });
 
-test("TypeScript is a production dependency, and the tsconfig Pulumi reads turns type-checking off by itself", () => {
+test("after `npm ci --omit=dev` (no swc, no devDependency at all) it loads the same, transpiled by TypeScript", () => {
+  const loaded = loadAsPulumiUp(["--require", path.join(ROOT, "tests", "support", "without-dev-dependencies.js")]);
+  expect(loaded.failure).toBeUndefined();
+  expect([loaded.tsNode, loaded.swc]).toEqual([false, false]);
+  expect(loaded.registered).toEqual(expect.arrayContaining(STACK_TYPES));
+  expect(loaded.registered).toEqual(loadAsPulumiUp().registered);
+});
+
+test("what the loader needs is a production dependency: TypeScript, and the loader's own files are in the repository", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
     dependencies: Record<string, string>;
     devDependencies: Record<string, string>;
   };
   expect(pkg.dependencies.typescript).toBeDefined();
   expect(pkg.devDependencies.typescript).toBeUndefined();
-  // run.js reads compilerOptions.noCheck from that very file, without following "extends".
-  const tsconfig = JSON.parse(fs.readFileSync(path.join(ROOT, project.runtime.options.tsconfig), "utf8").replace(/^\s*\/\/.*$/gm, "")) as {
-    extends?: string;
-    compilerOptions: { noCheck?: boolean };
-  };
-  expect(tsconfig.compilerOptions.noCheck).toBe(true);
-  expect(tsconfig.extends).toBeUndefined();
+  for (const file of ["tools/register.js", "tools/package-entries.js"]) expect(fs.existsSync(path.join(ROOT, file))).toBe(true);
 });

@@ -1,13 +1,12 @@
-// Loads the stack program exactly as `pulumi up` does: @pulumi/pulumi's own cmd/run/run.js, with
-// the environment the Pulumi CLI gives it for this Pulumi.yaml (PULUMI_NODEJS_TYPESCRIPT from
-// `typescript: true`, PULUMI_NODEJS_TSCONFIG_PATH from `tsconfig`), but under the SDK's mock engine
-// instead of a deployment. Prints what it learned as JSON on stdout.
+// Loads the stack program exactly as `pulumi up` does: @pulumi/pulumi's own cmd/run/run.js, started
+// with the node arguments and environment the Pulumi CLI's language host gives it for this
+// Pulumi.yaml (./language-host.js says which), but under the SDK's mock engine instead of a
+// deployment. Prints what it learned as JSON on stdout.
 "use strict";
 const path = require("path");
 const root = path.resolve(__dirname, "..", "..");
 process.chdir(root);
 const pulumi = require("@pulumi/pulumi");
-const tsutils = require("@pulumi/pulumi/tsutils");
 // run.js requires cmd/run/index.js, the language host's entry, which starts a run against a real
 // engine as it loads; stand in for it with the one value run.js reads from it.
 const entry = require.resolve("@pulumi/pulumi/cmd/run/index.js");
@@ -48,15 +47,14 @@ const mocks = {
   // run.js keeps handlers that report later errors; the answer is complete now.
   process.removeAllListeners("uncaughtException");
   process.removeAllListeners("unhandledRejection");
-  const compilerOptions = tsutils.loadTypeScriptCompilerOptions(process.env.PULUMI_NODEJS_TSCONFIG_PATH);
-  const { typescriptRequire } = tsutils.typeScriptRequireStrings();
+  const loaded = (name) => Object.keys(require.cache).some((file) => file.includes(`${path.sep}node_modules${path.sep}${name}${path.sep}`));
   process.stdout.write(
     JSON.stringify({
       failure: failure && String(failure.message ?? failure),
       registered,
-      transpileOnly: compilerOptions.noCheck === true,
-      typescript: typescriptRequire,
-      typescriptVersion: require(typescriptRequire).version,
+      // ts-node is what type-checks under `pulumi up`; TypeScript itself the SDK loads anyway.
+      tsNode: loaded("ts-node"),
+      swc: loaded(path.join("@swc", "core")),
       ms: Date.now() - started,
     }),
   );
