@@ -8,6 +8,7 @@
  * Only the plan's process applies them (tools/plan/index.ts): a team's unit tests under
  * `acr-infra/testing` run the SDK as shipped.
  */
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 
 /* eslint-disable @typescript-eslint/no-require-imports -- SDK internals, pinned by tests/pulumi-sdk.test.ts */
@@ -125,9 +126,82 @@ function makeOutputsWhenRead(): void {
   };
 }
 
+/** A JSON value as google.protobuf.Struct holds one. */
+type Plain = null | string | number | boolean | Plain[] | { [key: string]: Plain };
+
+/**
+ * What a value becomes on its way through a google.protobuf.Struct (google-protobuf 3.21.4,
+ * google/protobuf/struct_pb.js): `Struct.fromJavaScript` takes an object's enumerable keys
+ * (`for...in`), `Value.fromJavaScript` refuses anything but a string, number, boolean, null, array
+ * or object with "Unexpected struct type.", and `toJavaScript` gives the keys back sorted (the
+ * protobuf map sorts them as it iterates). A fresh copy, as each `toJavaScript` gives.
+ */
+export function throughStruct(value: unknown): Plain {
+  if (value === null) return null;
+  switch (typeof value) {
+    case "string":
+    case "number":
+    case "boolean":
+      return value;
+    case "object":
+      return Array.isArray(value) ? value.map(throughStruct) : structThrough(value);
+    default:
+      throw new Error("Unexpected struct type.");
+  }
+}
+
+/** What `Struct.fromJavaScript(value).toJavaScript()` gives: an object of `value`'s enumerable keys, sorted. */
+export function structThrough(value: unknown): { [key: string]: Plain } {
+  const keys: string[] = [];
+  for (const key in value as object) keys.push(key);
+  const copy: { [key: string]: Plain } = {};
+  for (const key of keys.sort()) copy[key] = throughStruct((value as Record<string, unknown>)[key]);
+  return copy;
+}
+
+/**
+ * Each request the SDK sends the mock monitor, and each answer back, carries its properties as a
+ * google.protobuf.Struct: built from JavaScript (runtime/resource.js and runtime/mocks.js call
+ * `Struct.fromJavaScript`), then read back whole with `toJavaScript` (runtime/rpc.js), in the same
+ * process. Here `fromJavaScript` keeps the value as `toJavaScript` would give it (throughStruct)
+ * instead of building a message per value. Whoever asks for the message's fields (its fields map,
+ * which its binary and object forms read too) gets those google-protobuf builds, made then.
+ */
+function keepStructsAsValues(): void {
+  const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  // The SDK's own copy of google-protobuf, resolved as the SDK resolves it.
+  const { Struct } = require(require.resolve("google-protobuf/google/protobuf/struct_pb", { paths: [sdkDir] })) as {
+    Struct: StructClass;
+  };
+  interface StructMessage {
+    toJavaScript(): Plain;
+    getFieldsMap(noLazyCreate?: boolean): unknown;
+  }
+  type StructClass = (new () => StructMessage) & { fromJavaScript(value: unknown): StructMessage };
+  const buildMessage = Struct.fromJavaScript.bind(Struct);
+
+  class StructOfValue extends Struct {
+    private message?: StructMessage;
+    constructor(private readonly value: Plain) {
+      super();
+    }
+    private built(): StructMessage {
+      return (this.message ??= buildMessage(this.value));
+    }
+    toJavaScript(): Plain {
+      return this.message ? this.message.toJavaScript() : throughStruct(this.value);
+    }
+    getFieldsMap(noLazyCreate?: boolean): unknown {
+      return this.built().getFieldsMap(noLazyCreate);
+    }
+  }
+  Struct.fromJavaScript = (value) => new StructOfValue(structThrough(value));
+}
+
 /** Applies all of the above; the plan calls it once, before it loads the program. */
 export function leanSdkForPlan(): void {
   skipPromiseLeakBookkeeping();
   skipSourcePositions();
   makeOutputsWhenRead();
+  keepStructsAsValues();
 }
