@@ -52,6 +52,9 @@ async function scenario(): Promise<Record<string, unknown>> {
   const second = new Thing("second", first.plain);
   await settled(second);
   const late = { input: second.input, plain: second.plain, hidden: second.hidden };
+  // An object made from a resource reads its properties through it.
+  const third = new Thing("third", "in");
+  const derived = Object.create(third) as Thing;
   // A program may set a property on a resource, read or not, as the SDK lets it.
   (second as unknown as { plain: unknown }).plain = "set by the program";
   (first as unknown as { input: unknown }).input = "set before it was read";
@@ -62,6 +65,7 @@ async function scenario(): Promise<Record<string, unknown>> {
     lateInput: await seen(late.input),
     latePlain: await seen(late.plain),
     lateHidden: await seen(late.hidden),
+    derived: [await seen(derived.plain), derived.plain === third.plain],
     assigned: [(second as unknown as { plain: unknown }).plain, (first as unknown as { input: unknown }).input],
   };
 }
@@ -79,6 +83,7 @@ test("outputs made when first read are what the SDK's own outputs are", async ()
     lateInput: { value: "plain of first", secret: false, resources: ["urn:pulumi:test::lean::lean:index:Thing::second"] },
     latePlain: { value: "plain of second", known: true, secret: false },
     lateHidden: { value: "hidden of second", known: true, secret: true },
+    derived: [{ value: "plain of third", secret: false }, true],
     assigned: ["set by the program", "set before it was read"],
   });
 });

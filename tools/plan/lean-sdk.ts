@@ -37,6 +37,69 @@ function skipSourcePositions(): void {
 /** What runtime/rpc.js's transferProperties returns: per property, what resolves its output. */
 type Resolver = (value: unknown, isKnown: boolean, isSecret: boolean, deps?: pulumi.Resource[], error?: Error) => void;
 type Deferred<T> = [resolve: (value: T) => void, reject: (error: unknown) => void];
+type OutputConstructor = new (
+  resources: pulumi.Resource,
+  value: Promise<unknown>,
+  isKnown: Promise<boolean>,
+  isSecret: Promise<boolean>,
+  deps: Promise<pulumi.Resource[]>,
+) => pulumi.Output<unknown>;
+
+const deferred = <T>(store: (d: Deferred<T>) => void) => new Promise<T>((resolve, reject) => store([resolve, reject]));
+
+/** One property of a resource: the engine's answer for it, and its `Output` once read. */
+class LazyProperty {
+  private answer?: { value: unknown; isKnown: boolean; isSecret: boolean; deps: pulumi.Resource[]; error?: Error };
+  private waiting?: {
+    value: Deferred<unknown>;
+    isKnown: Deferred<boolean>;
+    isSecret: Deferred<boolean>;
+    deps: Deferred<pulumi.Resource[]>;
+  };
+
+  constructor(
+    private readonly resource: pulumi.Resource,
+    private readonly Output: OutputConstructor,
+  ) {}
+
+  /** The property's Output, made now: settled if the engine has answered, else pending until it does. */
+  output(): pulumi.Output<unknown> {
+    const { answer, resource } = this;
+    if (answer) {
+      const { error } = answer;
+      const settled = <T>(value: T): Promise<T> => (error === undefined ? Promise.resolve(value) : Promise.reject(error));
+      return new this.Output(resource, settled(answer.value), settled(answer.isKnown), settled(answer.isSecret), settled(answer.deps));
+    }
+    const pending = {} as NonNullable<LazyProperty["waiting"]>;
+    const output = new this.Output(
+      resource,
+      deferred<unknown>((d) => (pending.value = d)),
+      deferred<boolean>((d) => (pending.isKnown = d)),
+      deferred<boolean>((d) => (pending.isSecret = d)),
+      deferred<pulumi.Resource[]>((d) => (pending.deps = d)),
+    );
+    this.waiting = pending;
+    return output;
+  }
+
+  /** The SDK's resolver for this property (runtime/rpc.js): what the engine answered. */
+  resolve(value: unknown, isKnown: boolean, isSecret: boolean, deps: pulumi.Resource[], error: Error | undefined): void {
+    const pending = this.waiting;
+    if (!pending) {
+      this.answer = { value, isKnown, isSecret, deps, error };
+      return;
+    }
+    this.waiting = undefined;
+    if (error) {
+      for (const [, reject] of [pending.value, pending.isKnown, pending.isSecret, pending.deps]) reject(error);
+    } else {
+      pending.value[0](value);
+      pending.isKnown[0](isKnown);
+      pending.isSecret[0](isSecret);
+      pending.deps[0](deps);
+    }
+  }
+}
 
 /**
  * When a custom resource is declared, the SDK makes an `Output` for every property its class
@@ -52,74 +115,50 @@ function makeOutputsWhenRead(): void {
   };
   const { isGrpcError } = require("@pulumi/pulumi/errors") as { isGrpcError: (error: Error) => boolean };
   // The Output constructor is internal; the SDK calls it with these arguments (output.js, OutputImpl).
-  const OutputClass = pulumi.Output as unknown as new (
-    resources: pulumi.Resource,
-    value: Promise<unknown>,
-    isKnown: Promise<boolean>,
-    isSecret: Promise<boolean>,
-    deps: Promise<pulumi.Resource[]>,
-  ) => pulumi.Output<unknown>;
+  const Output = pulumi.Output as unknown as OutputConstructor;
+  const properties = new WeakMap<object, Record<string, LazyProperty>>();
+  const define = (resource: object, key: string, value: unknown) =>
+    Object.defineProperty(resource, key, { value, writable: true, configurable: true, enumerable: true });
+  // One getter and setter per property name, shared by every resource: read, the property becomes the Output it made.
+  const accessors = new Map<string, PropertyDescriptor>();
+  const accessor = (key: string): PropertyDescriptor => {
+    let descriptor = accessors.get(key);
+    if (!descriptor) {
+      descriptor = {
+        configurable: true,
+        enumerable: true,
+        get(this: object) {
+          // The resource itself, or an object made from it (Object.create) that reads it through.
+          let owner = Object(this) as object | null;
+          while (owner && !properties.has(owner)) owner = Object.getPrototypeOf(owner) as object | null;
+          const output = properties.get(owner!)![key].output();
+          define(owner!, key, output);
+          return output;
+        },
+        set(this: object, value: unknown) {
+          define(this, key, value);
+        },
+      };
+      accessors.set(key, descriptor);
+    }
+    return descriptor;
+  };
 
   rpc.transferProperties = (onto, label, props) => {
     const resolvers: Record<string, Resolver> = {};
+    const own: Record<string, LazyProperty> = {};
+    properties.set(onto, own);
     for (const key of Object.keys(props)) {
       // As the SDK's: id and urn are the resource's own, and a property is set once.
       if (key === "id" || key === "urn") continue;
       if (Object.prototype.hasOwnProperty.call(onto, key)) {
         throw new Error(`Property '${key}' is already initialized on target '${label}`);
       }
-      let answer: { value: unknown; isKnown: boolean; isSecret: boolean; deps: pulumi.Resource[]; error?: Error } | undefined;
-      let waiting:
-        | { value: Deferred<unknown>; isKnown: Deferred<boolean>; isSecret: Deferred<boolean>; deps: Deferred<pulumi.Resource[]> }
-        | undefined;
-      const make = (): pulumi.Output<unknown> => {
-        if (answer) {
-          const { error } = answer;
-          const settled = <T>(value: T): Promise<T> => (error === undefined ? Promise.resolve(value) : Promise.reject(error));
-          return new OutputClass(onto, settled(answer.value), settled(answer.isKnown), settled(answer.isSecret), settled(answer.deps));
-        }
-        const deferred = <T>(store: (d: Deferred<T>) => void) => new Promise<T>((resolve, reject) => store([resolve, reject]));
-        const pending = {} as NonNullable<typeof waiting>;
-        const output = new OutputClass(
-          onto,
-          deferred<unknown>((d) => (pending.value = d)),
-          deferred<boolean>((d) => (pending.isKnown = d)),
-          deferred<boolean>((d) => (pending.isSecret = d)),
-          deferred<pulumi.Resource[]>((d) => (pending.deps = d)),
-        );
-        waiting = pending;
-        return output;
-      };
-      const define = (value: unknown) => Object.defineProperty(onto, key, { value, writable: true, configurable: true, enumerable: true });
-      Object.defineProperty(onto, key, {
-        configurable: true,
-        enumerable: true,
-        get() {
-          const output = make();
-          define(output);
-          return output;
-        },
-        set(value: unknown) {
-          define(value);
-        },
-      });
+      const property = (own[key] = new LazyProperty(onto, Output));
+      Object.defineProperty(onto, key, accessor(key));
       resolvers[key] = (value, isKnown, isSecret, deps = [], error) => {
         // As the SDK's: a gRPC error leaves the outputs pending (the engine reports it itself).
-        if (error && isGrpcError(error)) return;
-        if (!waiting) {
-          answer = { value, isKnown, isSecret, deps, error };
-          return;
-        }
-        const pending = waiting;
-        waiting = undefined;
-        if (error) {
-          for (const [, reject] of [pending.value, pending.isKnown, pending.isSecret, pending.deps]) reject(error);
-        } else {
-          pending.value[0](value);
-          pending.isKnown[0](isKnown);
-          pending.isSecret[0](isSecret);
-          pending.deps[0](deps);
-        }
+        if (!(error && isGrpcError(error))) property.resolve(value, isKnown, isSecret, deps, error);
       };
     }
     return resolvers;
