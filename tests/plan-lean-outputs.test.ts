@@ -1,9 +1,13 @@
 // The plan makes a resource's outputs when they are first read (tools/plan/lean-sdk.ts). What a
 // program sees of them must be what the SDK as shipped gives it: the same value, secret, known and
-// dependencies, read before the engine answers or after,. Each scenario runs with the SDK as shipped, then with the plan's version (jest gives each
-// test file its own modules, so the replacement stays in this file).
+// dependencies, read before the engine answers or after. Each scenario runs with the SDK as shipped,
+// then with the plan's version (jest gives each test file its own modules, so the replacement stays
+// in this file); cases that end in an unhandled rejection run in their own processes.
+import { spawnSync } from "child_process";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { leanSdkForPlan } from "../tools/plan/lean-sdk";
+import { ROOT } from "./support/stacks";
 
 class Thing extends pulumi.CustomResource {
   declare readonly input: pulumi.Output<string>;
@@ -72,8 +76,10 @@ async function scenario(): Promise<Record<string, unknown>> {
 
 test("outputs made when first read are what the SDK's own outputs are", async () => {
   const shipped = await scenario();
-  leanSdkForPlan();
+  expect(leanSdkForPlan()).toBe(true);
   const lean = await scenario();
+  // The plan's version is the one that ran: an output not read yet is a getter on the resource.
+  expect(typeof Object.getOwnPropertyDescriptor(new Thing("unread", "in"), "plain")?.get).toBe("function");
   expect(lean).toEqual(shipped);
   // And what both are, so that a change in the SDK that made the two agree wrongly shows here too.
   expect(lean).toMatchObject({
@@ -85,5 +91,30 @@ test("outputs made when first read are what the SDK's own outputs are", async ()
     lateHidden: { value: "hidden of second", known: true, secret: true },
     derived: [{ value: "plain of third", secret: false }, true],
     assigned: ["set by the program", "set before it was read"],
+  });
+});
+
+/** One case of tests/support/lean-sdk-cases.js, run in its own process with the SDK as shipped or the plan's. */
+function runCase(name: string, mode: "shipped" | "lean"): unknown {
+  const child = spawnSync(
+    process.execPath,
+    ["--require", path.join(ROOT, "tools", "register.js"), path.join(ROOT, "tests", "support", "lean-sdk-cases.js"), name, mode],
+    { cwd: ROOT, encoding: "utf8", timeout: 30_000 },
+  );
+  return JSON.parse(child.stdout);
+}
+
+test.each(["an input with no prototype", "a class with a getter of an output's name", "a frozen resource"])(
+  "%s: the program sees what it sees with the SDK as shipped, failure included",
+  (name) => {
+    expect(runCase(name, "lean")).toEqual(runCase(name, "shipped"));
+  },
+);
+
+test("reading a copy of a resource's property descriptors, which the SDK allows, fails the plan in one clear line", () => {
+  const name = "a resource copied with its property descriptors";
+  expect(runCase(name, "shipped")).toEqual({ value: "from the engine" });
+  expect(runCase(name, "lean")).toEqual({
+    thrown: expect.stringContaining('"plain" was read from a copy of a resource\'s property descriptors'),
   });
 });

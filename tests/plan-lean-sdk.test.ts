@@ -29,30 +29,51 @@ const STACKS = [
   { stack: "ci", programFile: path.join(TEAM, "index.ts"), configFile: path.join(TEAM, "Pulumi.ci.yaml"), projectDir: TEAM },
 ];
 
+/** `npm run plan` of a stack, as JSON: the plan and the process's exit and error output. */
+function planCli(input: { programFile: string; configFile: string; stack: string }) {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acr-lean-")), "plan.json");
+  const cli = spawnSync(
+    process.execPath,
+    [
+      path.join(ROOT, "tools", "run.js"),
+      "plan",
+      ...["--program", input.programFile, "--config", input.configFile, "--stack", input.stack],
+      ...["--format", "json", "--out", out],
+    ],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  return { status: cli.status, stderr: cli.stderr, plan: fs.existsSync(out) ? fs.readFileSync(out, "utf8") : undefined };
+}
+
+const PROBES = path.join(ROOT, "tests", "fixtures", "lean-sdk");
+const probe = (program: string) => ({
+  stack: "probe",
+  programFile: path.join(PROBES, program),
+  configFile: path.join(PROBES, "Pulumi.probe.yaml"),
+  projectDir: PROBES,
+});
+
+test("npm run plan runs with the bookkeeping left out; jest here, with the SDK as shipped", async () => {
+  const cli = planCli(probe("probe.ts"));
+  expect(JSON.parse(cli.plan!).outputs).toEqual({ outputsMadeWhenRead: true, length: 8 });
+  const shipped = await makePlan(probe("probe.ts"));
+  expect(shipped.run.outputs).toEqual({ outputsMadeWhenRead: false, length: 8 });
+});
+
+test("a program that waits for what never comes fails the plan, naming what waits, as the SDK's leak check does", () => {
+  const cli = planCli(probe("stalled.ts"));
+  expect(cli.status).toBe(1);
+  expect(cli.stderr).toContain("error: The Pulumi runtime detected that the program exited before the following resource");
+  expect(cli.stderr).toContain('"waits" [random:index/randomString:RandomString] was waiting for the value of its input property "length"');
+  expect(cli.plan).toBeUndefined();
+});
+
 describe("npm run plan, with the SDK's bookkeeping left out, reports what the SDK as shipped does", () => {
   test.each(STACKS)("$stack", async (input) => {
-    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acr-lean-")), "plan.json");
-    const cli = spawnSync(
-      process.execPath,
-      [
-        path.join(ROOT, "tools", "run.js"),
-        "plan",
-        "--program",
-        input.programFile,
-        "--config",
-        input.configFile,
-        "--stack",
-        input.stack,
-        "--format",
-        "json",
-        "--out",
-        out,
-      ],
-      { cwd: ROOT, encoding: "utf8" },
-    );
+    const cli = planCli(input);
     expect(cli.status).not.toBe(1);
     const shipped = renderJson(await makePlan(input));
-    const lean = fs.readFileSync(out, "utf8");
+    const lean = cli.plan!;
     expect(JSON.parse(lean)).toEqual(JSON.parse(shipped));
     // Byte for byte too: the same resources in the same order, the same keys in the same order.
     expect(lean).toBe(shipped);

@@ -3,11 +3,13 @@
 // (runtime/mocks.js, MockMonitor) and that each setMocks starts a new deployment. These were read
 // in @pulumi/pulumi 3.276.0; each check names the SDK file to read again when one fails.
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { ReadResourceRequest, RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { AzureMocks } from "../testing";
 import { runProgram } from "../testing/harness";
+import { CHECKED_AGAINST } from "../tools/plan/lean-sdk";
 
 const READ_IN = "3.276.0";
 const installed = (JSON.parse(fs.readFileSync(require.resolve("@pulumi/pulumi/package.json"), "utf8")) as { version: string }).version;
@@ -153,4 +155,37 @@ test("the offline plan can skip source positions and make outputs when read: eac
     sdkSource("output.js").includes("constructor(resources, promise, isKnown, isSecret, allResources) {"),
     "tools/plan/lean-sdk.ts",
   );
+});
+
+test("the offline plan's Structs are read only as the SDK reads them: no message is cloned, compared or turned into an array", () => {
+  // tools/plan/lean-sdk.ts keeps a Struct as its value; google-protobuf's array-based methods would see it empty.
+  const files = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const file = path.join(dir, entry.name);
+      return entry.isDirectory() ? files(file) : entry.name.endsWith(".js") ? [file] : [];
+    });
+  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  for (const file of [...files(path.join(sdk, "runtime")), ...files(path.join(sdk, "cmd"))]) {
+    const source = fs.readFileSync(file, "utf8");
+    pinned(
+      path.relative(sdk, file),
+      "no cloneMessage(), clone(), jspb.Message.equals, toArray() or toObject() on a message",
+      !/cloneMessage\(|\.clone\(\)|Message\.equals|\.toArray\(\)|\.toObject\(/.test(source),
+      "tools/plan/lean-sdk.ts",
+    );
+  }
+});
+
+test("the installed SDK and google-protobuf are the versions the offline plan's replacements were checked against", () => {
+  // Elsewhere (a team's newer SDK) the plan runs the SDK as shipped; here, it must run the lean one that these tests check.
+  const sdk = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const protobuf = require.resolve("google-protobuf/package.json", { paths: [sdk] });
+  const version = (file: string) => (JSON.parse(fs.readFileSync(file, "utf8")) as { version: string }).version;
+  pinned(
+    "package.json",
+    `is one of ${CHECKED_AGAINST["@pulumi/pulumi"].join(", ")}`,
+    CHECKED_AGAINST["@pulumi/pulumi"].includes(installed),
+    "tools/plan/lean-sdk.ts (CHECKED_AGAINST)",
+  );
+  expect(CHECKED_AGAINST["google-protobuf"]).toContain(version(protobuf));
 });

@@ -17,7 +17,7 @@ import { HELP_OPTION, defineOptions, type OptionValues } from "../cli/options";
 import { defineCommand, runCommand } from "../cli/shell";
 import { comparePlans, renderComparisonText } from "./compare";
 import { planDocument, type PlanDocument } from "./document";
-import { leanSdkForPlan } from "./lean-sdk";
+import { leanSdkForPlan, unfinishedProgramMessage } from "./lean-sdk";
 import { makePlan, type PlanInput } from "./make";
 import { renderJson, renderMermaid, renderText } from "./render";
 
@@ -142,8 +142,7 @@ const PLAN = defineCommand({
 });
 
 export async function main(argv: string[], io: CliIo = processIo("plan")): Promise<number> {
-  // The SDK records a stack trace for every promise it makes, to report leaks; the plan never shows
-  // one (errors print as one message), and formatting them is the largest cost of a big stack.
+  // Errors print as one message, so no stack trace is ever shown: none is formatted.
   Error.stackTraceLimit = 0;
   leanSdkForPlan();
   // A program's error can surface from inside an apply; report it like any other, without a trace.
@@ -151,11 +150,19 @@ export async function main(argv: string[], io: CliIo = processIo("plan")): Promi
     io.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   };
+  // A program that waits for what never comes (a promise that never settles, a cycle) leaves
+  // nothing for Node to do before the plan is made: say what it waits for, as the SDK would.
+  const onStalled = () => {
+    io.stderr.write(`error: ${unfinishedProgramMessage()}\n`);
+    process.exit(1);
+  };
   process.on("unhandledRejection", onRejection);
+  process.on("beforeExit", onStalled);
   try {
     // Exit 2 means a mandatory violation here, so wrong arguments exit 1 like a wrong setting.
     return await runCommand({ name: "plan", exitCodes: { usage: 1 } }, PLAN, argv, io);
   } finally {
     process.off("unhandledRejection", onRejection);
+    process.off("beforeExit", onStalled);
   }
 }

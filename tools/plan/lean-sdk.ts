@@ -5,11 +5,16 @@
  * tests/pulumi-sdk.test.ts pins those lookups, and tests/plan-lean-sdk.test.ts shows the plan of
  * every stack is the same with and without them.
  *
- * Only the plan's process applies them (tools/plan/index.ts): a team's unit tests under
- * `acr-infra/testing` run the SDK as shipped.
+ * Only the plan's process applies them (tools/plan/index.ts), and only to the SDK and google-protobuf
+ * versions they were checked against: with any other (a team's install may have a newer SDK), the
+ * plan runs the SDK as shipped, slower. A team's unit tests under `acr-infra/testing` run the SDK as
+ * shipped.
  */
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+
+/** The versions whose internals these replacements were read from and tested against. */
+export const CHECKED_AGAINST = { "@pulumi/pulumi": ["3.276.0"], "google-protobuf": ["3.21.4"] };
 
 /* eslint-disable @typescript-eslint/no-require-imports -- SDK internals, pinned by tests/pulumi-sdk.test.ts */
 
@@ -49,6 +54,7 @@ const deferred = <T>(store: (d: Deferred<T>) => void) => new Promise<T>((resolve
 
 /** One property of a resource: the engine's answer for it, and its `Output` once read. */
 class LazyProperty {
+  private made?: pulumi.Output<unknown>;
   private answer?: { value: unknown; isKnown: boolean; isSecret: boolean; deps: pulumi.Resource[]; error?: Error };
   private waiting?: {
     value: Deferred<unknown>;
@@ -62,8 +68,12 @@ class LazyProperty {
     private readonly Output: OutputConstructor,
   ) {}
 
-  /** The property's Output, made now: settled if the engine has answered, else pending until it does. */
+  /** The property's Output, made when first asked for: settled if the engine has answered, else pending until it does. */
   output(): pulumi.Output<unknown> {
+    return (this.made ??= this.make());
+  }
+
+  private make(): pulumi.Output<unknown> {
     const { answer, resource } = this;
     if (answer) {
       const { error } = answer;
@@ -116,10 +126,13 @@ function makeOutputsWhenRead(): void {
   const { isGrpcError } = require("@pulumi/pulumi/errors") as { isGrpcError: (error: Error) => boolean };
   // The Output constructor is internal; the SDK calls it with these arguments (output.js, OutputImpl).
   const Output = pulumi.Output as unknown as OutputConstructor;
+  const shipped = rpc.transferProperties;
+  const { OutputToStringError } = require("@pulumi/pulumi/output") as { OutputToStringError: { isInstance(error: unknown): boolean } };
   const properties = new WeakMap<object, Record<string, LazyProperty>>();
   const define = (resource: object, key: string, value: unknown) =>
-    Object.defineProperty(resource, key, { value, writable: true, configurable: true, enumerable: true });
-  // One getter and setter per property name, shared by every resource: read, the property becomes the Output it made.
+    Reflect.defineProperty(resource, key, { value, writable: true, configurable: true, enumerable: true });
+  // One getter and setter per property name, shared by every resource: read, the property becomes
+  // the Output it made (where the object can still change; a frozen one keeps the getter).
   const accessors = new Map<string, PropertyDescriptor>();
   const accessor = (key: string): PropertyDescriptor => {
     let descriptor = accessors.get(key);
@@ -131,8 +144,13 @@ function makeOutputsWhenRead(): void {
           // The resource itself, or an object made from it (Object.create) that reads it through.
           let owner = Object(this) as object | null;
           while (owner && !properties.has(owner)) owner = Object.getPrototypeOf(owner) as object | null;
-          const output = properties.get(owner!)![key].output();
-          define(owner!, key, output);
+          if (!owner) {
+            throw new Error(
+              `"${key}" was read from a copy of a resource's property descriptors: the offline plan makes a resource's outputs when they are first read, from the resource itself; read it from the resource`,
+            );
+          }
+          const output = properties.get(owner)![key].output();
+          define(owner, key, output);
           return output;
         },
         set(this: object, value: unknown) {
@@ -143,8 +161,29 @@ function makeOutputsWhenRead(): void {
     }
     return descriptor;
   };
+  // Where the SDK's own would do more than make outputs, it does it: a class of the resource that
+  // has a property of the same name (the SDK's assignment reaches it), or an input the SDK cannot
+  // turn into a string for its debugging label (rpc.js, safeToString: it throws).
+  const ordinary = (onto: object, props: Record<string, unknown>) =>
+    Object.keys(props).every((key) => {
+      if (key === "id" || key === "urn") return true;
+      for (
+        let proto = Object.getPrototypeOf(onto) as object | null;
+        proto && proto !== Object.prototype;
+        proto = Object.getPrototypeOf(proto) as object | null
+      ) {
+        if (Object.prototype.hasOwnProperty.call(proto, key)) return false;
+      }
+      try {
+        void `${props[key] as string}`;
+        return true;
+      } catch (error) {
+        return OutputToStringError.isInstance(error);
+      }
+    });
 
   rpc.transferProperties = (onto, label, props) => {
+    if (!ordinary(onto, props)) return shipped(onto, label, props);
     const resolvers: Record<string, Resolver> = {};
     const own: Record<string, LazyProperty> = {};
     properties.set(onto, own);
@@ -175,7 +214,7 @@ type Plain = null | string | number | boolean | Plain[] | { [key: string]: Plain
  * or object with "Unexpected struct type.", and `toJavaScript` gives the keys back sorted (the
  * protobuf map sorts them as it iterates). A fresh copy, as each `toJavaScript` gives.
  */
-export function throughStruct(value: unknown): Plain {
+function throughStruct(value: unknown): Plain {
   if (value === null) return null;
   switch (typeof value) {
     case "string":
@@ -190,7 +229,7 @@ export function throughStruct(value: unknown): Plain {
 }
 
 /** What `Struct.fromJavaScript(value).toJavaScript()` gives: an object of `value`'s enumerable keys, sorted. */
-export function structThrough(value: unknown): { [key: string]: Plain } {
+function structThrough(value: unknown): { [key: string]: Plain } {
   const keys: string[] = [];
   for (const key in value as object) keys.push(key);
   const copy: { [key: string]: Plain } = {};
@@ -237,10 +276,42 @@ function keepStructsAsValues(): void {
   Struct.fromJavaScript = (value) => new StructOfValue(structThrough(value));
 }
 
-/** Applies all of the above; the plan calls it once, before it loads the program. */
-export function leanSdkForPlan(): void {
+const installedVersion = (name: string, from: string) =>
+  (require(require.resolve(`${name}/package.json`, { paths: [from] })) as { version: string }).version;
+
+/**
+ * Applies all of the above, if the installed SDK and google-protobuf are the versions they were
+ * checked against; says whether it did. The plan calls it once, before it loads the program.
+ */
+export function leanSdkForPlan(): boolean {
+  const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  if (
+    !CHECKED_AGAINST["@pulumi/pulumi"].includes(installedVersion("@pulumi/pulumi", sdkDir)) ||
+    !CHECKED_AGAINST["google-protobuf"].includes(installedVersion("google-protobuf", sdkDir))
+  ) {
+    return false;
+  }
   skipPromiseLeakBookkeeping();
   skipSourcePositions();
   makeOutputsWhenRead();
   keepStructsAsValues();
+  return true;
+}
+
+/**
+ * What the SDK's promise-leak check says when a program ends with resources still waiting (a
+ * promise that never settles, a cycle): its own message (runtime/debuggable.js, leakedPromises,
+ * which names each waiting registration) when it knows of any, else a plain one. The plan asks for
+ * it when its program stops before finishing; without the bookkeeping, the check has no promise to
+ * go on, so it is given one.
+ */
+export function unfinishedProgramMessage(): string {
+  const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } };
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): [Set<unknown>, string] };
+  state.getStore().leakCandidates.add(new Promise(() => undefined));
+  const [, message] = debuggable.leakedPromises();
+  // Its advice to set PULUMI_DEBUG_PROMISE_LEAKS is for the bookkeeping the plan leaves out.
+  return message.startsWith("The Pulumi runtime detected that the program exited before")
+    ? message.split("\n\nRe-run your program with the `PULUMI_DEBUG_PROMISE_LEAKS`")[0]
+    : "the program never finished: something it waits for (a promise, an output) never settles";
 }
