@@ -5,6 +5,7 @@
 // that), and with what a production install (`npm ci --omit=dev`) has.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { ROOT } from "./support/stacks";
 
@@ -19,12 +20,12 @@ interface Loaded {
   swc: boolean;
 }
 
-function loadAsPulumiUp(preload: string[] = []): Loaded {
+function loadAsPulumiUp(preload: string[] = [], extraEnv: Record<string, string> = {}): Loaded {
   const { nodeArgs, env } = languageHostLaunch(ROOT);
   const child = spawnSync(process.execPath, [...preload, ...nodeArgs, path.join(ROOT, "tests", "support", "run-as-pulumi.js")], {
     cwd: ROOT,
     encoding: "utf8",
-    env: { ...process.env, ...env },
+    env: { ...process.env, ...env, ...extraEnv },
     timeout: 60_000,
   });
   expect(child.stderr).not.toMatch(/error/i);
@@ -45,11 +46,31 @@ test("the program loads as `pulumi up` loads it: through the project's loader, n
 });
 
 test("after `npm ci --omit=dev` (no swc, no devDependency at all) it loads the same, transpiled by TypeScript", () => {
-  const loaded = loadAsPulumiUp(["--require", path.join(ROOT, "tests", "support", "without-dev-dependencies.js")]);
+  // An empty cache (ACR_INFRA_CACHE), as after `npm ci`: every file is transpiled, and with swc
+  // never loaded, by TypeScript.
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), "acr-loader-cache-"));
+  const loaded = loadAsPulumiUp(["--require", path.join(ROOT, "tests", "support", "without-dev-dependencies.js")], {
+    ACR_INFRA_CACHE: cache,
+  });
   expect(loaded.failure).toBeUndefined();
   expect([loaded.tsNode, loaded.swc]).toEqual([false, false]);
   expect(loaded.registered).toEqual(expect.arrayContaining(STACK_TYPES));
   expect(loaded.registered).toEqual(loadAsPulumiUp().registered);
+  // What it transpiled and compiled is kept for the next run.
+  expect(fs.readdirSync(cache).sort()).toEqual(["acr-infra-ts", "acr-infra-v8"]);
+  expect(fs.readdirSync(path.join(cache, "acr-infra-ts")).length).toBeGreaterThan(10);
+});
+
+test("the check for ts-node sees it where Pulumi's own TypeScript support loads it", () => {
+  // The same program with Pulumi.yaml's runtime option typescript: true (the default): ts-node, vendored in the SDK.
+  const { nodeArgs } = languageHostLaunch(ROOT);
+  const child = spawnSync(process.execPath, [...nodeArgs, path.join(ROOT, "tests", "support", "run-as-pulumi.js")], {
+    cwd: ROOT,
+    encoding: "utf8",
+    env: { ...process.env, PULUMI_NODEJS_TYPESCRIPT: "true", PULUMI_NODEJS_TRANSPILE_ONLY: "true" },
+    timeout: 60_000,
+  });
+  expect((JSON.parse(child.stdout) as Loaded).tsNode).toBe(true);
 });
 
 test("what the loader needs is a production dependency: TypeScript, and the loader's own files are in the repository", () => {

@@ -47,14 +47,18 @@ const mocks = {
   // run.js keeps handlers that report later errors; the answer is complete now.
   process.removeAllListeners("uncaughtException");
   process.removeAllListeners("unhandledRejection");
-  const loaded = (name) => Object.keys(require.cache).some((file) => file.includes(`${path.sep}node_modules${path.sep}${name}${path.sep}`));
+  // A package's folder in any node_modules, or vendored with its version (the SDK's vendor/ts-node@7.0.1).
+  const loaded = (name) => {
+    const folder = new RegExp(`[\\\\/]${name.replace("/", "[\\\\/]")}(@[^\\\\/]+)?[\\\\/]`);
+    return Object.keys(require.cache).some((file) => folder.test(file));
+  };
   process.stdout.write(
     JSON.stringify({
       failure: failure && String(failure.message ?? failure),
       registered,
       // ts-node is what type-checks under `pulumi up`; TypeScript itself the SDK loads anyway.
       tsNode: loaded("ts-node"),
-      swc: loaded(path.join("@swc", "core")),
+      swc: loaded("@swc/core"),
       ms: Date.now() - started,
     }),
   );
