@@ -37,12 +37,23 @@ test("Pulumi.yaml's defaults are the component's defaults", () => {
 });
 
 describe("CI and previews, as the CI template documents them", () => {
-  type Step = { uses?: string; with?: Record<string, unknown> };
+  type Step = { name?: string; uses?: string; run?: string; if?: string; with?: Record<string, unknown> };
   type Job = { if?: string; needs?: string; environment?: string; steps: Step[] };
   const workflow = yaml.load(fs.readFileSync(path.join(ROOT, "ci-templates", "github-actions", "acr-infra.yml"), "utf8")) as {
     on: Record<string, unknown>;
     jobs: Record<string, Job>;
   };
+
+  test("every job that runs pulumi runs it on the Node.js npm ci installed, which the offline plan ran on", () => {
+    const pulumiJobs = Object.entries(workflow.jobs).filter(([, job]) => job.steps.some((s) => typeof s.with?.command === "string"));
+    expect(pulumiJobs.map(([name]) => name).sort()).toEqual(["deploy-dev", "deploy-prod", "plan"]);
+    for (const [, job] of pulumiJobs) {
+      const install = job.steps.findIndex((s) => s.run?.includes("npm ci"));
+      const firstPulumi = job.steps.findIndex((s) => typeof s.with?.command === "string");
+      expect(job.steps[install].run).toContain('echo "$PWD/node_modules/.bin" >> "$GITHUB_PATH"');
+      expect(install).toBeLessThan(firstPulumi);
+    }
+  });
 
   test("nothing refreshes on its own: a pull-request preview's Reader identity cannot read Entra ID objects", () => {
     expect((project as { options?: { refresh?: string } }).options?.refresh).not.toBe("always");
@@ -59,8 +70,7 @@ describe("CI and previews, as the CI template documents them", () => {
   });
 
   test("a pull request's job summary gets each stack's changes against the base branch, planned offline", () => {
-    const step = workflow.jobs.plan.steps.find((s) => (s as { name?: string }).name === "Changes from the base branch") as
-      { run?: string; if?: string } | undefined;
+    const step = workflow.jobs.plan.steps.find((s) => s.name === "Changes from the base branch");
     expect(step?.run).toContain('for stack in "$DEV_STACK" "$PROD_STACK"');
     expect(step?.run).toContain('--format json --out "$RUNNER_TEMP/base-$name.json"');
     expect(step?.run).toContain('--compare "$RUNNER_TEMP/base-$name.json"');
