@@ -13,5 +13,8 @@ module.exports = {
   ),
   roots: ["<rootDir>/tests", "<rootDir>/examples"],
   // Each test file is its own Pulumi stack (the SDK keeps one per process), so files run in separate workers.
+  // At least two: much of a test's time is spent waiting on the processes and servers it starts, so a
+  // second worker goes on meanwhile (jest's default, one less than the cores, is one on a 2-core machine).
+  maxWorkers: Math.max(2, require("os").availableParallelism() - 1),
   testTimeout: 30000,
 };
