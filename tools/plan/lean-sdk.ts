@@ -21,8 +21,8 @@ export const CHECKED_AGAINST = { "@pulumi/pulumi": ["3.276.0"], "google-protobuf
 /**
  * The SDK wraps every promise it makes in `debuggablePromise` (runtime/debuggable.js): three
  * properties, a stack trace, and two more promises each, kept to report promises left unresolved
- * when a deployment exits. The plan awaits its whole run before it exits, so the bookkeeping finds
- * nothing here.
+ * when a deployment exits. The plan reports a program that never finishes itself
+ * (unfinishedProgramMessage, below), with the SDK's own message.
  */
 function skipPromiseLeakBookkeeping(): void {
   const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggablePromise: <T>(p: Promise<T>) => Promise<T> };
@@ -174,6 +174,7 @@ function makeOutputsWhenRead(): void {
       ) {
         if (Object.prototype.hasOwnProperty.call(proto, key)) return false;
       }
+      if (pulumi.Output.isInstance(props[key])) return true;
       try {
         void `${props[key] as string}`;
         return true;
