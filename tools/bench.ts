@@ -63,7 +63,10 @@ const devPlanArgs = [RUN, "plan", "--format", "json", "--out", path.join(SCRATCH
 // `npm start` does.
 const CACHE = path.join(ROOT, "node_modules", ".cache");
 const ASIDE = path.join(ROOT, "node_modules", ".cache-bench-aside");
-const setCachesAside = () => fs.existsSync(CACHE) && fs.renameSync(CACHE, ASIDE);
+const setCachesAside = () => {
+  fs.rmSync(ASIDE, { recursive: true, force: true }); // left by a benchmark that was stopped
+  if (fs.existsSync(CACHE)) fs.renameSync(CACHE, ASIDE);
+};
 const restoreCaches = () => {
   fs.rmSync(CACHE, { recursive: true, force: true });
   if (fs.existsSync(ASIDE)) fs.renameSync(ASIDE, CACHE);
