@@ -1,7 +1,8 @@
 // The offline plan runs the SDK with some of its per-resource bookkeeping left out
 // (tools/plan/lean-sdk.ts). These show that what the plan reports does not change: every stack's
 // plan from `npm run plan` (which applies it) equals the plan made here, in jest, with the SDK as
-// shipped; and the outputs it makes when first read behave as the SDK's own.
+// shipped; and a program that never finishes still fails. tests/plan-lean-outputs.test.ts shows the
+// outputs it makes when first read behave as the SDK's own.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
