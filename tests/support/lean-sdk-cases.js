@@ -31,6 +31,27 @@ const CASES = {
     const thing = Object.freeze(new Thing("t", "in"));
     return [await read(thing.plain), thing.plain === thing.plain];
   },
+  "a sealed resource, assigned to": async () => {
+    const thing = Object.seal(new Thing("t", "in"));
+    thing.plain = "assigned";
+    void thing.input;
+    thing.input = "assigned after a read";
+    return [thing.plain, thing.input];
+  },
+  "a frozen resource, assigned to": async () => {
+    const thing = Object.freeze(new Thing("t", "in"));
+    thing.plain = "assigned";
+    return thing.plain;
+  },
+  "an object made from a resource, sealed, assigned to": async () => {
+    const derived = Object.seal(Object.create(new Thing("t", "in")));
+    derived.plain = "assigned";
+    return derived.plain;
+  },
+  "a resource behind a Proxy": async () => {
+    const thing = new Proxy(new Thing("t", "in"), {});
+    return [await read(thing.plain), thing.plain === thing.plain];
+  },
   "a resource copied with its property descriptors": async () => {
     const thing = new Thing("t", "in");
     const copy = Object.create(Object.getPrototypeOf(thing), Object.getOwnPropertyDescriptors(thing));

@@ -54,7 +54,8 @@ const deferred = <T>(store: (d: Deferred<T>) => void) => new Promise<T>((resolve
 
 /** One property of a resource: the engine's answer for it, and its `Output` once read. */
 class LazyProperty {
-  private made?: pulumi.Output<unknown>;
+  private made?: unknown;
+  private isMade = false;
   private answer?: { value: unknown; isKnown: boolean; isSecret: boolean; deps: pulumi.Resource[]; error?: Error };
   private waiting?: {
     value: Deferred<unknown>;
@@ -68,9 +69,16 @@ class LazyProperty {
     private readonly Output: OutputConstructor,
   ) {}
 
-  /** The property's Output, made when first asked for: settled if the engine has answered, else pending until it does. */
-  output(): pulumi.Output<unknown> {
-    return (this.made ??= this.make());
+  /** The property's value: its Output, made when first asked for (settled if the engine has answered, else pending until it does), or what the program set. */
+  value(): unknown {
+    if (!this.isMade) this.set(this.make());
+    return this.made;
+  }
+
+  /** What the program set the property to, where the resource cannot take it as its own data property (sealed). */
+  set(value: unknown): void {
+    this.made = value;
+    this.isMade = true;
   }
 
   private make(): pulumi.Output<unknown> {
@@ -128,11 +136,16 @@ function makeOutputsWhenRead(): void {
   const Output = pulumi.Output as unknown as OutputConstructor;
   const shipped = rpc.transferProperties;
   const { OutputToStringError } = require("@pulumi/pulumi/output") as { OutputToStringError: { isInstance(error: unknown): boolean } };
-  const properties = new WeakMap<object, Record<string, LazyProperty>>();
-  const define = (resource: object, key: string, value: unknown) =>
-    Reflect.defineProperty(resource, key, { value, writable: true, configurable: true, enumerable: true });
-  // One getter and setter per property name, shared by every resource: read, the property becomes
-  // the Output it made (where the object can still change; a frozen one keeps the getter).
+  // Each resource's lazy properties, under a symbol of its own: found from the resource, an object
+  // made from it (Object.create), a copy of its property descriptors or a Proxy of it alike.
+  const LAZY = Symbol("acr-infra plan: outputs made when read");
+  const lazyOf = (object: object) => (object as { [LAZY]?: Record<string, LazyProperty> })[LAZY]!;
+  const define = (object: object, key: string, value: unknown) =>
+    Reflect.defineProperty(object, key, { value, writable: true, configurable: true, enumerable: true });
+  // One getter and setter per property name, shared by every resource. Read, the property becomes
+  // the value it made, an own data property as the SDK's; where the object cannot change (sealed,
+  // frozen), the getter stays and gives the same value each time. An assignment does what it does
+  // to the SDK's data property.
   const accessors = new Map<string, PropertyDescriptor>();
   const accessor = (key: string): PropertyDescriptor => {
     let descriptor = accessors.get(key);
@@ -141,20 +154,19 @@ function makeOutputsWhenRead(): void {
         configurable: true,
         enumerable: true,
         get(this: object) {
-          // The resource itself, or an object made from it (Object.create) that reads it through.
-          let owner = Object(this) as object | null;
-          while (owner && !properties.has(owner)) owner = Object.getPrototypeOf(owner) as object | null;
-          if (!owner) {
-            throw new Error(
-              `"${key}" was read from a copy of a resource's property descriptors: the offline plan makes a resource's outputs when they are first read, from the resource itself; read it from the resource`,
-            );
-          }
-          const output = properties.get(owner)![key].output();
-          define(owner, key, output);
-          return output;
+          // The object that has the getter: the receiver or one it inherits from.
+          let owner = Object(this) as object;
+          while (!Object.prototype.hasOwnProperty.call(owner, key)) owner = Object.getPrototypeOf(owner) as object;
+          const value = lazyOf(owner)[key].value();
+          define(owner, key, value);
+          return value;
         },
         set(this: object, value: unknown) {
-          define(this, key, value);
+          if (define(this, key, value)) return;
+          if (!Object.prototype.hasOwnProperty.call(this, key)) throw new TypeError(`Cannot add property ${key}, object is not extensible`);
+          if (Object.isFrozen(this))
+            throw new TypeError(`Cannot assign to read only property '${key}' of object '#<${this.constructor.name}>'`);
+          lazyOf(this)[key].set(value);
         },
       };
       accessors.set(key, descriptor);
@@ -187,7 +199,7 @@ function makeOutputsWhenRead(): void {
     if (!ordinary(onto, props)) return shipped(onto, label, props);
     const resolvers: Record<string, Resolver> = {};
     const own: Record<string, LazyProperty> = {};
-    properties.set(onto, own);
+    Object.defineProperty(onto, LAZY, { value: own, configurable: true });
     for (const key of Object.keys(props)) {
       // As the SDK's: id and urn are the resource's own, and a property is set once.
       if (key === "id" || key === "urn") continue;
@@ -308,9 +320,16 @@ export function leanSdkForPlan(): boolean {
  */
 export function unfinishedProgramMessage(): string {
   const state = require("@pulumi/pulumi/runtime/state") as { getStore(): { leakCandidates: Set<Promise<unknown>> } };
-  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises(): [Set<unknown>, string] };
+  const debuggable = require("@pulumi/pulumi/runtime/debuggable") as {
+    leakedPromises(): [Set<unknown>, string];
+    debugPromiseLeaks: boolean;
+  };
   state.getStore().leakCandidates.add(new Promise(() => undefined));
+  // Its PULUMI_DEBUG_PROMISE_LEAKS listing would show the stand-in, which has nothing to show.
+  const debugging = debuggable.debugPromiseLeaks;
+  debuggable.debugPromiseLeaks = false;
   const [, message] = debuggable.leakedPromises();
+  debuggable.debugPromiseLeaks = debugging;
   // Its advice to set PULUMI_DEBUG_PROMISE_LEAKS is for the bookkeeping the plan leaves out.
   return message.startsWith("The Pulumi runtime detected that the program exited before")
     ? message.split("\n\nRe-run your program with the `PULUMI_DEBUG_PROMISE_LEAKS`")[0]
