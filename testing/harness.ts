@@ -284,8 +284,10 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
     }
   });
   if (failure) {
-    // Settle what was registered before the failure, so that the next run in this process starts clean.
-    await pulumi.runtime.disconnect();
+    // Settle what was registered before the failure, so that the next run in this process starts
+    // clean; a registration that waits for what never comes cannot settle, and then the failure is
+    // still the program's to report.
+    await unlessStalled(pulumi.runtime.disconnect());
     throw failure.error;
   }
   const exports: Record<string, unknown> = {};
@@ -301,4 +303,16 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
   await pulumi.runtime.disconnect();
   recorded.sort((a, b) => (a.urn < b.urn ? -1 : a.urn > b.urn ? 1 : 0));
   return { project, stack, resources: recorded, outputs, exports };
+}
+
+/** Waits for `promise`, or until Node has nothing left to do (its event loop is empty), whichever comes first. */
+async function unlessStalled(promise: Promise<unknown>): Promise<void> {
+  let stalled = () => undefined as void;
+  const stall = new Promise<void>((resolve) => (stalled = resolve));
+  process.once("beforeExit", stalled);
+  try {
+    await Promise.race([promise, stall]);
+  } finally {
+    process.off("beforeExit", stalled);
+  }
 }

@@ -69,6 +69,11 @@ test("a program that waits for what never comes fails the plan, naming what wait
   expect(cli.plan).toBeUndefined();
 });
 
+test("a program that fails while a resource waits for what never comes: the plan reports the program's error", () => {
+  const cli = planCli(probe("fails-while-waiting.ts"));
+  expect([cli.status, cli.stderr]).toEqual([1, "error: the program's own error, thrown while a resource waits\n"]);
+});
+
 describe("npm run plan, with the SDK's bookkeeping left out, reports what the SDK as shipped does", () => {
   test.each(STACKS)("$stack", async (input) => {
     const cli = planCli(input);

@@ -151,17 +151,23 @@ export async function main(argv: string[], io: CliIo = processIo("plan")): Promi
     process.exit(1);
   };
   // A program that waits for what never comes (a promise that never settles, a cycle) leaves
-  // nothing for Node to do before the plan is made: say what it waits for, as the SDK would.
-  const onStalled = () => {
-    io.stderr.write(`error: ${unfinishedProgramMessage()}\n`);
-    process.exit(1);
-  };
+  // nothing for Node to do before the plan is made: say what it waits for, as the SDK would. One
+  // turn later, so that a program that failed too is reported instead (the harness stops waiting
+  // for its registrations then).
+  let finished = false;
+  const onStalled = () =>
+    setImmediate(() => {
+      if (finished) return;
+      io.stderr.write(`error: ${unfinishedProgramMessage()}\n`);
+      process.exit(1);
+    });
   process.on("unhandledRejection", onRejection);
   process.on("beforeExit", onStalled);
   try {
     // Exit 2 means a mandatory violation here, so wrong arguments exit 1 like a wrong setting.
     return await runCommand({ name: "plan", exitCodes: { usage: 1 } }, PLAN, argv, io);
   } finally {
+    finished = true;
     process.off("unhandledRejection", onRejection);
     process.off("beforeExit", onStalled);
   }
