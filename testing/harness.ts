@@ -272,7 +272,11 @@ async function runOnce(options: RunOptions): Promise<ProgramRun> {
   await pulumi.runtime.runInPulumiStack(async () => {
     pulumi.runtime.registerStackTransformation(withoutAliases);
     try {
-      returned = await (typeof program === "string" ? loadProgram(program) : program());
+      // A program file may export a function (`export = async () => {...}`): Pulumi runs it and its
+      // result is the stack's outputs (@pulumi/pulumi cmd/run/run.js: "If the exported value was
+      // itself a Function, then just execute it").
+      const loaded = typeof program === "string" ? loadProgram(program) : program();
+      returned = await (typeof program === "string" && typeof loaded === "function" ? (loaded as () => unknown)() : loaded);
       if (returned !== null && typeof returned === "object") {
         if (earlierExports.has(returned)) throw new Error(REPEATED_EXPORTS);
         earlierExports.add(returned);

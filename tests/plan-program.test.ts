@@ -97,3 +97,9 @@ test("a program file that stops on its config rejects with its message, and the 
   const next = await planProgram({ program: STACK_PROGRAM, stack: "dev", config: dev.config, secretConfigKeys: dev.secretKeys });
   expect(next.registries()).toHaveLength(1);
 });
+
+test("a program file that exports a function is called, as Pulumi calls it, and what it returns is the outputs", async () => {
+  const run = await planProgram({ program: path.join(ROOT, "tests", "fixtures", "lean-sdk", "async-main.ts"), stack: "probe" });
+  expect(run.resources.map((r) => r.name)).toContain("made-in-main");
+  expect(run.outputs).toEqual({ length: 6 });
+});
