@@ -45,12 +45,16 @@ describe("CI and previews, as the CI template documents them", () => {
   };
 
   test("every job that runs pulumi runs it on the Node.js npm ci installed, which the offline plan ran on", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { devDependencies: Record<string, string> };
+    expect(pkg.devDependencies.node).toBeDefined();
     const pulumiJobs = Object.entries(workflow.jobs).filter(([, job]) => job.steps.some((s) => typeof s.with?.command === "string"));
     expect(pulumiJobs.map(([name]) => name).sort()).toEqual(["deploy-dev", "deploy-prod", "plan"]);
     for (const [, job] of pulumiJobs) {
       const install = job.steps.findIndex((s) => s.run?.includes("npm ci"));
       const firstPulumi = job.steps.findIndex((s) => typeof s.with?.command === "string");
       expect(job.steps[install].run).toContain('echo "$PWD/node_modules/.bin" >> "$GITHUB_PATH"');
+      // With the dev dependencies: the `node` package is one.
+      expect(job.steps[install].run).not.toContain("--omit=dev");
       expect(install).toBeLessThan(firstPulumi);
     }
   });

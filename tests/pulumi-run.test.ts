@@ -59,6 +59,7 @@ test("after `npm ci --omit=dev` (no swc, no devDependency at all) it loads the s
   // What it transpiled and compiled is kept for the next run.
   expect(fs.readdirSync(cache).sort()).toEqual(["acr-infra-ts", "acr-infra-v8"]);
   expect(fs.readdirSync(path.join(cache, "acr-infra-ts")).length).toBeGreaterThan(10);
+  fs.rmSync(cache, { recursive: true, force: true });
 });
 
 test("the check for ts-node sees it where Pulumi's own TypeScript support loads it", () => {

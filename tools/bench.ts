@@ -98,7 +98,8 @@ function runOnce(c: Case): { wallMs: number; peakMiB: number } {
   const start = process.hrtime.bigint();
   const result = spawnSync(process.execPath, ["-r", path.join(__dirname, "bench", "probe.js"), ...c.args], {
     cwd: ROOT,
-    env: { ...process.env, ...c.env, BENCH_PROBE_FILE: probe },
+    // Without ACR_INFRA_CACHE: every case uses the project's own caches, which the pulumi up cases set aside.
+    env: { ...process.env, ACR_INFRA_CACHE: "", ...c.env, BENCH_PROBE_FILE: probe },
     stdio: ["ignore", "ignore", "pipe"],
     encoding: "utf8",
   });
