@@ -3,6 +3,7 @@
  * loopback port, with its storage in a temporary directory, for tests of the image tool.
  */
 import { execFile, spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
@@ -60,9 +61,12 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
     for (let attempt = 1; ; attempt++) {
       const port = await freePort();
       const configFile = join(directory, `config-${port}.yml`);
-      await writeFile(configFile, registryConfig(directory, port, options.deleteEnabled ?? true, authConfig));
+      // Each registry says which it is in a header of every answer: another test's registry that
+      // took the port meanwhile (test files run in parallel) is not taken for this one.
+      const identity = randomUUID();
+      await writeFile(configFile, registryConfig(directory, port, options.deleteEnabled ?? true, authConfig, identity));
       try {
-        return await launch(configFile, port, directory);
+        return await launch(configFile, port, directory, identity);
       } catch (error) {
         if (attempt === 3 || !(error instanceof PortTakenError)) throw error;
       }
@@ -75,7 +79,7 @@ export async function startRegistry(options: RegistryServerOptions = {}): Promis
 
 class PortTakenError extends Error {}
 
-async function launch(configFile: string, port: number, directory: string): Promise<RegistryServer> {
+async function launch(configFile: string, port: number, directory: string, identity: string): Promise<RegistryServer> {
   const child = spawn(REGISTRY_BINARY, ["serve", configFile], { stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   const collect = (chunk: Buffer): void => {
@@ -110,7 +114,7 @@ async function launch(configFile: string, port: number, directory: string): Prom
       if (/address already in use/.test(output)) throw new PortTakenError(output);
       throw new Error(`docker-registry exited (${child.exitCode ?? child.signalCode}) on start:\n${output}`);
     }
-    if (await answers(`${url}/v2/`)) {
+    if (await answers(`${url}/v2/`, identity)) {
       return { url, log: () => output, stop };
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -121,11 +125,12 @@ async function launch(configFile: string, port: number, directory: string): Prom
   throw new Error(`docker-registry did not answer on ${url} within ${START_TIMEOUT_MS / 1000} s:\n${output}`);
 }
 
-async function answers(url: string): Promise<boolean> {
+/** Whether the registry with this identity answers at `url` (another one may, on a port taken meanwhile). */
+async function answers(url: string, identity: string): Promise<boolean> {
   try {
     const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
     await response.body?.cancel();
-    return true;
+    return response.headers.get(IDENTITY_HEADER) === identity;
   } catch {
     return false;
   }
@@ -185,7 +190,9 @@ async function htpasswdLine(user: RegistryUser): Promise<string> {
   }
 }
 
-function registryConfig(directory: string, port: number, deleteEnabled: boolean, authConfig: string): string {
+const IDENTITY_HEADER = "x-acr-infra-test-registry";
+
+function registryConfig(directory: string, port: number, deleteEnabled: boolean, authConfig: string, identity: string): string {
   return `version: 0.1
 log:
   level: error
@@ -202,5 +209,7 @@ storage:
 http:
   addr: 127.0.0.1:${port}
   secret: test-only-${port}
+  headers:
+    ${IDENTITY_HEADER}: [${identity}]
 ${authConfig}`;
 }
