@@ -141,10 +141,10 @@ export type PrincipalType = (typeof PrincipalType)[keyof typeof PrincipalType];
 export const PRINCIPAL_TYPES = Object.values(PrincipalType);
 
 /** Registry names become `<name>.azurecr.io`: 5 to 50 letters and digits, globally unique. */
-export const REGISTRY_NAME = { pattern: /^[A-Za-z0-9]{5,50}$/, rule: "5 to 50 letters and digits" } as const;
+export const REGISTRY_NAME = { pattern: /^[A-Za-z0-9]{5,50}$/, rule: "5 to 50 letters and digits", maxLength: 50 } as const;
 
 /** Storage account names: 3 to 24 lower-case letters and digits, globally unique. */
-export const STORAGE_ACCOUNT_NAME = { pattern: /^[a-z0-9]{3,24}$/, rule: "3 to 24 lower-case letters and digits" } as const;
+export const STORAGE_ACCOUNT_NAME = { pattern: /^[a-z0-9]{3,24}$/, rule: "3 to 24 lower-case letters and digits", maxLength: 24 } as const;
 
 /** Resource group names: 1 to 90 letters, digits, `-_.()`, not ending in a period. */
 export const RESOURCE_GROUP_NAME = {
@@ -280,6 +280,16 @@ export function cacheUpstream(host: string): (typeof CACHE_UPSTREAMS)[number] | 
  */
 export const KEY_VAULT_SECRETS_USER = { name: "Key Vault Secrets User", id: "4633458b-17de-408a-b874-0445c86b69e6" } as const;
 
+/** The vault name a Key Vault secret URI points at, lower case ("" if it is none). */
+export function vaultOfSecretUri(uri: string): string {
+  return (KEY_VAULT_SECRET_URI.exec(uri)?.[1] ?? "").toLowerCase();
+}
+
+/** The vault name of a Key Vault's ARM id, lower case (undefined if it is none). */
+export function vaultOfKeyVaultId(id: string): string | undefined {
+  return KEY_VAULT_ID.exec(id)?.[2].toLowerCase();
+}
+
 /** A Key Vault's ARM id; the subscription and vault name are captured. */
 export const KEY_VAULT_ID =
   /^\/subscriptions\/([^/]+)\/resourceGroups\/[^/]+\/providers\/Microsoft\.KeyVault\/vaults\/([A-Za-z0-9-]{3,24})$/i;
@@ -290,3 +300,19 @@ export const KEY_VAULT_ID =
  * the 2025-11-01 spec send them).
  */
 export const KEY_VAULT_SECRET_URI = /^https:\/\/([a-z0-9-]{3,24})\.vault\.azure\.net\/secrets\/[A-Za-z0-9-]{1,127}(?:\/[0-9a-f]{32})?\/?$/i;
+
+/**
+ * The levels of an Azure management lock that refuse something: CanNotDelete refuses deletes,
+ * ReadOnly refuses every change (Azure Resource Manager docs, "Lock your resources to protect your
+ * infrastructure").
+ */
+export const LOCK_LEVELS = ["CanNotDelete", "ReadOnly"] as const;
+export type LockLevel = (typeof LOCK_LEVELS)[number];
+
+/**
+ * A repository name's path component, and a whole repository name, in the OCI distribution spec's
+ * grammar (spec.md, "Pulling manifests": `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)*`),
+ * as regular-expression source to build patterns from.
+ */
+export const REPOSITORY_NAME_COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
+export const REPOSITORY_NAME_PATH = `${REPOSITORY_NAME_COMPONENT}(?:/${REPOSITORY_NAME_COMPONENT})*`;

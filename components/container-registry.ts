@@ -4,7 +4,7 @@ import * as azuread from "@pulumi/azuread";
 import * as resources from "@pulumi/azure-native/resources";
 import { ContainerRegistryArgs } from "./args";
 import { ResolvedArgs, resolveArgs } from "./settings";
-import { MANAGED_BY_TAG } from "./azure-facts";
+import { MANAGED_BY_TAG, REGISTRY_NAME, STORAGE_ACCOUNT_NAME } from "./azure-facts";
 import { Problems, ValidationError } from "./validation";
 import { PartContext } from "./context";
 import { nameSuffix, uniqueName } from "./naming";
@@ -116,11 +116,12 @@ export class ContainerRegistry extends pulumi.ComponentResource {
     const ctx: PartContext = { name, parent: this, resourceGroupName, location: settings.location, tags, protect: settings.protect };
 
     const suffix = nameSuffix(name, this).result;
-    const registryName = settings.registryName ?? uniqueName(`${pulumi.getProject()}${pulumi.getStack()}${name}`, suffix, 50);
+    const registryName =
+      settings.registryName ?? uniqueName(`${pulumi.getProject()}${pulumi.getStack()}${name}`, suffix, REGISTRY_NAME.maxLength);
     const { registry, loginServer, adminCredentials, replicas } = createRegistry(ctx, settings, registryName);
 
     // Storage names allow 24 characters: keep the stack and component names readable, then the suffix.
-    const storageAccountName = uniqueName(`${pulumi.getStack()}${name}`, suffix, 24);
+    const storageAccountName = uniqueName(`${pulumi.getStack()}${name}`, suffix, STORAGE_ACCOUNT_NAME.maxLength);
     const audit = createAuditStorage(ctx, storageAccountName, settings.logRetentionDays);
     const diagnostics = createDiagnosticSettings(ctx, registry.id, audit.account.id, settings.diagnostics);
 

@@ -5,7 +5,7 @@ export type { ContainerRegistryArgs } from "./args";
 export type { ServicePrincipalArgs, GitHubSubjectArgs } from "./parts/ci-principal";
 export type { RoleAssignmentArgs } from "./parts/role-assignments";
 export type { DiagnosticsArgs, DiagnosticsEventHubArgs } from "./parts/diagnostics";
-export type { LockLevel } from "./parts/locks";
+export type { LockLevel } from "./azure-facts";
 export type { PrivateEndpointArgs } from "./parts/private-endpoints";
 export type { ReplicaArgs } from "./parts/replicas";
 export type { EncryptionArgs } from "./parts/encryption";

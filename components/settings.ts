@@ -191,6 +191,8 @@ const COMBINATIONS: readonly Combination[] = [
         : undefined,
   },
   {
+    // "To disable export of artifacts, public access to the registry must also be disabled" (ACR docs,
+    // data-loss-prevention.md, "Other requirements to disable exports", azure-management-docs d923d588).
     reads: ["exportEnabled", "publicNetworkAccess", "privateEndpoints", "ipRules"],
     broken: (a) =>
       !a.exportEnabled && a.publicNetworkAccess !== "Disabled"
@@ -209,6 +211,9 @@ const COMBINATIONS: readonly Combination[] = [
           ]
         : undefined,
   },
+  // The soft delete policy's limitations: it "doesn't support registries configured for
+  // geo-replication", and ACR "doesn't allow enabling both the retention policy and the soft delete
+  // policy" (ACR docs, container-registry-soft-delete-policy.md, azure-management-docs d923d588).
   {
     reads: ["softDeleteDays", "retentionDays"],
     broken: (a) =>

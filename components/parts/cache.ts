@@ -23,7 +23,10 @@ import {
   KEY_VAULT_SECRETS_USER,
   KEY_VAULT_SECRET_URI,
   MAX_CACHE_RULES,
+  REPOSITORY_NAME_PATH,
   cacheUpstream,
+  vaultOfKeyVaultId,
+  vaultOfSecretUri,
 } from "../azure-facts";
 import { PartContext } from "../context";
 import { list, requireUnique } from "../setting-kinds";
@@ -65,10 +68,8 @@ export interface CacheRuleArgs {
   credentialSet?: string;
 }
 
-/** OCI distribution-spec repository name components (lower case; '.', '_', '__' or dashes between). */
-const COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
-/** A repository path, or a path prefix followed by `/*`, or `*` alone. */
-const REPOSITORY = new RegExp(`^(?:\\*|${COMPONENT}(?:/${COMPONENT})*(?:/\\*)?)$`);
+/** A repository path (the OCI distribution spec's name), or a path prefix followed by `/*`, or `*` alone. */
+const REPOSITORY = new RegExp(`^(?:\\*|${REPOSITORY_NAME_PATH}(?:/\\*)?)$`);
 const REPOSITORY_RULE = "lower-case path segments of letters and digits ('.', '_' or '-' between), optionally ending in /*";
 
 const hostList = oneOfText(CACHE_UPSTREAMS.map((u) => u.host));
@@ -84,11 +85,6 @@ function readSecretUri(setting: string, value: unknown): string {
     KEY_VAULT_SECRET_URI,
     "a Key Vault secret URI such as https://my-vault.vault.azure.net/secrets/dockerhub-username",
   );
-}
-
-/** The vault name a secret URI points at (lower case). */
-export function vaultOfSecret(uri: string): string {
-  return (KEY_VAULT_SECRET_URI.exec(uri)?.[1] ?? "").toLowerCase();
 }
 
 function readCredentialSet(value: unknown, setting: string): CredentialSetArgs {
@@ -116,15 +112,15 @@ function readCredentialSet(value: unknown, setting: string): CredentialSetArgs {
         KEY_VAULT_ID,
         "a Key Vault's ARM id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.KeyVault/vaults/<name>",
       );
-      const vault = id && KEY_VAULT_ID.exec(id)![2].toLowerCase();
+      const vault = id && vaultOfKeyVaultId(id);
       for (const [field, uri] of [
         ["usernameSecretId", usernameSecretId],
         ["passwordSecretId", passwordSecretId],
       ] as const) {
-        if (vault && uri && vaultOfSecret(uri) !== vault) {
+        if (vault && uri && vaultOfSecretUri(uri) !== vault) {
           throw new ValidationError(
             `${setting}.keyVaultId`,
-            `${show(id)} is vault ${show(vault)}, but ${field} is in vault ${show(vaultOfSecret(uri))}: the role on one vault reads that vault's secrets only; keep both secrets in the vault named here`,
+            `${show(id)} is vault ${show(vault)}, but ${field} is in vault ${show(vaultOfSecretUri(uri))}: the role on one vault reads that vault's secrets only; keep both secrets in the vault named here`,
           );
         }
       }

@@ -13,11 +13,9 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import * as authorization from "@pulumi/azure-native/authorization";
+import { LOCK_LEVELS, type LockLevel } from "../azure-facts";
 import { PartContext } from "../context";
 import { flagOrChoice } from "../setting-kinds";
-
-export const LOCK_LEVELS = ["CanNotDelete", "ReadOnly"] as const;
-export type LockLevel = (typeof LOCK_LEVELS)[number];
 
 export const lockSetting = flagOrChoice(
   LOCK_LEVELS,

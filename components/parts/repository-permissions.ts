@@ -5,7 +5,14 @@
  * articles/container-registry/container-registry-rbac-abac-repository-permissions.md at d923d588,
  * ms.date 2025-12-11), and the OCI distribution spec's repository name grammar.
  */
-import { ABAC_EQUIVALENTS, REPOSITORY_ROLE_DATA_ACTIONS, REPOSITORY_SCOPED_ROLES, ROLE_ASSIGNMENT_MODES, RoleName } from "../azure-facts";
+import {
+  ABAC_EQUIVALENTS,
+  REPOSITORY_NAME_PATH,
+  REPOSITORY_ROLE_DATA_ACTIONS,
+  REPOSITORY_SCOPED_ROLES,
+  ROLE_ASSIGNMENT_MODES,
+  RoleName,
+} from "../azure-facts";
 import { choice } from "../setting-kinds";
 import { ValidationError, oneOfText, read, show } from "../validation";
 
@@ -36,11 +43,9 @@ export function roleInMode(role: RoleName, mode: RepositoryPermissionMode): Role
   return mode === "abac" ? (ABAC_EQUIVALENTS[role] ?? role) : role;
 }
 
-// OCI distribution spec (spec.md, "Pulling manifests"): a repository name is
-// [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*(\/[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*)* . The grammar also keeps a
-// quote out of the condition's string literal.
-const COMPONENT = "[a-z0-9]+(?:(?:\\.|_|__|-+)[a-z0-9]+)*";
-const NAME = `${COMPONENT}(?:/${COMPONENT})*`;
+// A repository name in the OCI distribution spec's grammar (azure-facts.ts), which also keeps a quote
+// out of the condition's string literal.
+const NAME = REPOSITORY_NAME_PATH;
 const EXACT = new RegExp(`^${NAME}$`);
 /** `team-a/*` (every repository under team-a/), or `team*` (every name starting so, any path). */
 const WILDCARD = new RegExp(`^(?:${NAME}/)?(?:[a-z0-9][a-z0-9._-]*)?\\*$`);

@@ -4,7 +4,7 @@
  * still in the file, one-time grants. Shown apart from the policy verdicts, which judge what the
  * stack declares; these say what it cannot do for you.
  */
-import { KEY_VAULT_ID, KEY_VAULT_SECRET_URI, KEY_VAULT_SECRETS_USER, isRegistryResource } from "../../components/azure-facts";
+import { KEY_VAULT_SECRETS_USER, isRegistryResource, vaultOfKeyVaultId, vaultOfSecretUri } from "../../components/azure-facts";
 import type { PlannedResource } from "../../testing/harness";
 import { registrySettings } from "../../testing/plan";
 
@@ -110,8 +110,8 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
 
 const text = (value: unknown) => (typeof value === "string" ? value : "");
 
-/** The vault a Key Vault secret URI points at, lower case (as the component checked it: KEY_VAULT_SECRET_URI). */
-const vaultOf = (uri: unknown) => (KEY_VAULT_SECRET_URI.exec(text(uri))?.[1] ?? "").toLowerCase();
+/** The vault a Key Vault secret URI points at, lower case, as the component checked it. */
+const vaultOf = (uri: unknown) => vaultOfSecretUri(text(uri));
 
 /**
  * Each credential set reads its secrets with its system-assigned identity, which needs Key Vault
@@ -124,7 +124,7 @@ function credentialSetSteps(resources: readonly PlannedResource[]): string[] {
   const grants = ofType(resources, "azure-native:authorization:RoleAssignment")
     .filter((r) => text(r.inputs.roleDefinitionId).endsWith(`/${KEY_VAULT_SECRETS_USER.id}`))
     .map((r) => ({
-      vault: KEY_VAULT_ID.exec(text(r.inputs.scope))?.[2]?.toLowerCase(),
+      vault: vaultOfKeyVaultId(text(r.inputs.scope)),
       sets: r.propertyDependencies.principalId ?? [],
     }));
   const granted = new Set(grants.map((grant) => grant.vault));

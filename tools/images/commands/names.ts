@@ -1,9 +1,10 @@
 /** Repository and image names as the user writes them, checked before anything is sent. */
+import { REPOSITORY_NAME_PATH } from "../../../components/azure-facts";
 import { UsageError } from "../../cli/errors";
 import type { RegistryClient } from "../registry/client";
 
 /** The Distribution spec's repository name grammar. */
-const REPOSITORY_NAME = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*$/;
+const REPOSITORY_NAME = new RegExp(`^${REPOSITORY_NAME_PATH}$`);
 const TAG_NAME = /^\w[\w.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 

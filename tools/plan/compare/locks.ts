@@ -2,12 +2,11 @@
  * Azure's management locks, read offline: which deletes and replacements a CanNotDelete or ReadOnly
  * lock of the base plan makes Azure refuse, and which creates and updates a ReadOnly lock refuses.
  */
-import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../../../components/azure-facts";
+import { GENERIC_RESOURCE_TOKEN, LOCK_LEVELS, genericResourceType, type LockLevel } from "../../../components/azure-facts";
 import type { PlanDocument, PlanDocumentResource } from "../document";
-import type { LockLevel, ResourceChange } from "./model";
+import type { ResourceChange } from "./model";
 
 const LOCK_TYPE = "azure-native:authorization:ManagementLockByScope";
-const LOCK_LEVELS: readonly LockLevel[] = ["CanNotDelete", "ReadOnly"];
 
 /**
  * A lock scope's parts, lowercased as ARM compares them: the resource group, and for a top-level
@@ -81,7 +80,7 @@ export function markBlockedByLocks(resources: ResourceChange[], base: PlanDocume
   const goes = new Set(resources.filter((r) => r.action === "delete" || r.action === "replace").map((r) => r.urn));
   const locks = base.resources.filter(
     (r): r is PlanDocumentResource & { inputs: { scope: string; level: LockLevel } } =>
-      r.type === LOCK_TYPE && typeof r.inputs.scope === "string" && LOCK_LEVELS.includes(r.inputs.level as LockLevel),
+      r.type === LOCK_TYPE && typeof r.inputs.scope === "string" && (LOCK_LEVELS as readonly string[]).includes(r.inputs.level as string),
   );
   const covering = (standing: typeof locks, r: Pick<PlanDocumentResource, "type" | "inputs">) =>
     strictest(standing.filter((lock) => lockedBy([lockScope(lock.inputs.scope)], r)).map((lock) => lock.inputs.level));

@@ -1,4 +1,5 @@
 /** What a comparison of two plans finds: plain JSON, written out as is by `--compare --format json`. */
+import type { LockLevel } from "../../../components/azure-facts";
 import type { PolicyViolation } from "../../../policy/evaluate";
 
 export interface InputChange {
@@ -14,9 +15,6 @@ export interface InputChange {
 }
 
 export type ResourceAction = "add" | "update" | "replace" | "delete";
-
-/** Azure's management lock levels that refuse something ("NotSpecified" refuses nothing). */
-export type LockLevel = "CanNotDelete" | "ReadOnly";
 
 export interface ResourceChange {
   action: ResourceAction;
