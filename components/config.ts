@@ -41,31 +41,29 @@ export function checkConfigKeys(keys: readonly string[], warn: (message: string)
 }
 
 function checkConfigKey(fullKey: string, known: Record<string, readonly string[] | "any">, warn: (message: string) => void): void {
-  {
-    const colon = fullKey.indexOf(":");
-    const namespace = fullKey.slice(0, colon);
-    const key = fullKey.slice(colon + 1);
-    const settings = known[namespace];
-    if (settings === "any") return;
-    if (settings) {
-      if (settings.includes(key)) return;
-      const near = closest(key, settings);
-      throw new ValidationError(
-        fullKey,
-        `is not a setting of ${namespace}${near.length > 0 ? `: did you mean ${oneOfText(near.map((k) => `${namespace}:${k}`))}?` : ""}`,
-      );
-    }
-    const [near] = closest(namespace, Object.keys(known), 1);
-    if (near) {
-      // Suggest the key in that namespace only where it exists there.
-      const nearSettings = known[near];
-      const suggestion = nearSettings === "any" || nearSettings.includes(key) ? `${near}:${key}` : `a key of the ${near} namespace`;
-      throw new ValidationError(fullKey, `is in no namespace this stack reads: did you mean ${suggestion}?`);
-    }
-    warn(
-      `${fullKey}: nothing in this stack reads the ${namespace} namespace (it reads ${oneOfText(Object.keys(known))}); the key is ignored.`,
+  const colon = fullKey.indexOf(":");
+  const namespace = fullKey.slice(0, colon);
+  const key = fullKey.slice(colon + 1);
+  const settings = known[namespace];
+  if (settings === "any") return;
+  if (settings) {
+    if (settings.includes(key)) return;
+    const near = closest(key, settings);
+    throw new ValidationError(
+      fullKey,
+      `is not a setting of ${namespace}${near.length > 0 ? `: did you mean ${oneOfText(near.map((k) => `${namespace}:${k}`))}?` : ""}`,
     );
   }
+  const [near] = closest(namespace, Object.keys(known), 1);
+  if (near) {
+    // Suggest the key in that namespace only where it exists there.
+    const nearSettings = known[near];
+    const suggestion = nearSettings === "any" || nearSettings.includes(key) ? `${near}:${key}` : `a key of the ${near} namespace`;
+    throw new ValidationError(fullKey, `is in no namespace this stack reads: did you mean ${suggestion}?`);
+  }
+  warn(
+    `${fullKey}: nothing in this stack reads the ${namespace} namespace (it reads ${oneOfText(Object.keys(known))}); the key is ignored.`,
+  );
 }
 
 /**

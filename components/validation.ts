@@ -63,10 +63,6 @@ export class Problems {
     }
   }
 
-  get any(): boolean {
-    return this.found.length > 0;
-  }
-
   /** The top-level settings with a problem (`purge` for `purge[0].ago`). */
   failedSettings(): Set<string> {
     return new Set(this.found.map((p) => p.setting.split(/[.[]/)[0]));

@@ -6,8 +6,6 @@ import { SECRET_MASK } from "../policy/secret-mask";
 import { AzureMocks } from "./azure-mocks";
 import { findProjectDir, loadProgram, readProjectName } from "./program";
 
-export { SECRET_MASK };
-
 /** One resource as the engine would receive it: type, name, options and inputs. */
 export interface PlannedResource {
   urn: string;

@@ -25,7 +25,7 @@ export function createPullIdentity(
   ctx: PartContext,
   registryId: pulumi.Input<string>,
   subscriptionId: pulumi.Input<string>,
-  role: RoleName = "AcrPull",
+  role: RoleName,
 ): PullIdentityPart {
   const identity = new managedidentity.UserAssignedIdentity(
     `${ctx.name}-pull`,

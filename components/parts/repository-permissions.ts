@@ -68,15 +68,7 @@ export function readRepositories(setting: string, value: unknown, role: RoleName
   if (value === undefined) return undefined;
   const list = read.array(setting, value);
   if (list.length === 0) throw new ValidationError(setting, "[] is not allowed: name at least one repository, or leave repositories out");
-  const problems = list.flatMap((item, index) => {
-    try {
-      readRepository(item, `${setting}[${index}]`);
-      return [];
-    } catch (error) {
-      return [error as ValidationError];
-    }
-  });
-  if (problems.length > 0) throw problems[0];
+  list.forEach((item, index) => readRepository(item, `${setting}[${index}]`));
   const repeated = list.find((item, index) => list.indexOf(item) !== index);
   if (repeated !== undefined) throw new ValidationError(setting, `${show(repeated)} is named twice: name each repository once`);
   if (!REPOSITORY_SCOPED_ROLES.includes(role)) {

@@ -5,6 +5,7 @@
  * token) and issues an access token, and `GET /v2/_catalog` wants that token.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { readAll } from "../../tools/common/streams";
 import { listenOnLoopback } from "./registry-server";
 
 /** The user name ACR takes with a refresh or identity token as the password. */
@@ -56,11 +57,6 @@ export async function startFakeAcr(credentials: FakeAcrCredentials): Promise<Fak
       },
     );
   const bearer = (request: IncomingMessage): boolean => issued.has(/^Bearer (.+)$/.exec(request.headers.authorization ?? "")?.[1] ?? "");
-  const body = async (request: IncomingMessage): Promise<string> => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks).toString("utf8");
-  };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const path = new URL(request.url ?? "/", url);
@@ -68,7 +64,7 @@ export async function startFakeAcr(credentials: FakeAcrCredentials): Promise<Fak
       if (bearer(request)) json(response, 200, {});
       else challenge(response);
     } else if (request.method === "POST" && path.pathname === "/oauth2/exchange") {
-      const form = Object.fromEntries(new URLSearchParams(await body(request)));
+      const form = Object.fromEntries(new URLSearchParams(await readAll(request)));
       exchanges.push(form);
       const valid = request.headers["content-type"] === "application/x-www-form-urlencoded" && form.grant_type === "access_token";
       if (valid && form.service === host && form.access_token === credentials.accessToken)

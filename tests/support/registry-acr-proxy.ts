@@ -7,10 +7,9 @@
  * it keep times, so the test gives each manifest its `lastUpdateTime` (default: when first seen).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
-import { MEDIA_TYPES } from "../../tools/images/registry/manifests";
+import { MANIFEST_ACCEPT } from "../../tools/images/registry/manifests";
 import { listenOnLoopback } from "./registry-server";
 
-const MANIFEST_ACCEPT = [MEDIA_TYPES.ociManifest, MEDIA_TYPES.ociIndex, MEDIA_TYPES.dockerManifest, MEDIA_TYPES.dockerList].join(", ");
 const DEFAULT_PAGE_SIZE = 100;
 
 export interface AcrProxy {

@@ -1,8 +1,6 @@
 /** What the command-line tools say about a failure. */
 import { errorLike } from "../common/errors";
 
-export { errorLike, errorMessage } from "../common/errors";
-
 /** Wrong arguments: the shell prints the message, points to the help, and exits with EXIT.usage. */
 export class UsageError extends Error {
   constructor(message: string) {

@@ -6,8 +6,6 @@
 import { homedir } from "node:os";
 import { createInterface } from "node:readline";
 
-export { readAll } from "../common/streams";
-
 export interface CliIo {
   stdout: { write(text: string): unknown };
   /** On a terminal (`isTTY`), long operations may show their progress here. */

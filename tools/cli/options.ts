@@ -3,7 +3,8 @@
  * configuration, types the parsed values, and writes the options' part of `--help`.
  */
 import { parseArgs } from "node:util";
-import { errorMessage, isParseArgsError, UsageError } from "./errors";
+import { errorMessage } from "../common/errors";
+import { isParseArgsError, UsageError } from "./errors";
 
 /** A titled block of help that options name as theirs; the notes follow the options. */
 export interface HelpSection {

@@ -3,7 +3,8 @@
  * both the parser and `--help`), help that shows the name the user typed, one way to report a
  * failure, and the exit codes.
  */
-import { errorMessage, Interrupted, UsageError } from "./errors";
+import { errorMessage } from "../common/errors";
+import { Interrupted, UsageError } from "./errors";
 import type { CliIo } from "./io";
 import { optionsHelp, parseOptions, type OptionSpecs, type OptionValues } from "./options";
 
@@ -147,7 +148,7 @@ async function execute(
  * Prints a failure as one message after `prefix` and says what the exit code is: a usage error
  * points to the help of `helpFor` (what starts the command); others get the tool's advice, if any.
  */
-export function report(error: unknown, prefix: string, helpFor: string, io: CliIo, hint?: ToolSpec["hint"]): number {
+function report(error: unknown, prefix: string, helpFor: string, io: CliIo, hint?: ToolSpec["hint"]): number {
   if (error instanceof Interrupted) {
     io.stderr.write(`${prefix}: ${error.message}\n`);
     return EXIT.interrupted;

@@ -134,7 +134,7 @@ export function childFields(setting: Setting<unknown>): { name: string; fields: 
 }
 
 /** Pulumi.yaml's config block: each setting's type where one fits, default and description. */
-export function pulumiConfig(): Record<string, Record<string, unknown>> {
+function pulumiConfig(): Record<string, Record<string, unknown>> {
   return Object.fromEntries(
     entries().map(([name, setting]) => {
       const [main] = childFields(setting);

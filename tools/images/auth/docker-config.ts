@@ -138,7 +138,7 @@ function helperName(value: unknown, file: string, key: string): string {
  * any key whose host part is `host` once a scheme and path are stripped (`https://host`,
  * `https://host/v1/`, `http://host/`), as docker's ConvertToHostname does.
  */
-export function findAuth(auths: Record<string, AuthEntry>, host: string): { key: string; value: AuthEntry } | undefined {
+function findAuth(auths: Record<string, AuthEntry>, host: string): { key: string; value: AuthEntry } | undefined {
   if (Object.hasOwn(auths, host) && isObject(auths[host])) return { key: host, value: auths[host] };
   for (const [key, value] of Object.entries(auths)) {
     if (isObject(value) && keyHost(key) === host) return { key, value };

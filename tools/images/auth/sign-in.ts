@@ -33,7 +33,7 @@ import {
 } from "./acr-entra";
 import { readAll } from "../../common/streams";
 import { RegistryError } from "../errors";
-import { discard } from "../http";
+import { DEFAULT_TIMEOUT_MS, discard } from "../http";
 import { RegistrySession, type Credentials } from "./session";
 import { dockerConfigPath, dockerCredentials } from "./docker-config";
 
@@ -80,9 +80,7 @@ export class SignInUsageError extends Error {
 }
 
 const DEFAULT_ENTRA: EntraTokenSource = { name: "DefaultAzureCredential", getToken: defaultAzureToken };
-const DEFAULT_TIMEOUT_MS = 30_000;
-const ACCESS_TOKEN_HOWTO =
-  "such as the output of `az account get-access-token --scope https://containerregistry.azure.net/.default --query accessToken -o tsv`";
+const ACCESS_TOKEN_HOWTO = `such as the output of \`az account get-access-token --scope ${ACR_ENTRA_SCOPE} --query accessToken -o tsv\``;
 
 /** The credentials to use with the registry at `request.url`; undefined for anonymous access. */
 export async function signIn(request: SignInRequest, io: SignInIo, options: SignInOptions = {}): Promise<Credentials | undefined> {

@@ -4,8 +4,10 @@
  * credentials.
  */
 import { readFile } from "node:fs/promises";
-import { errorMessage, UsageError } from "../../cli/errors";
-import { readAll, type CliIo } from "../../cli/io";
+import { UsageError } from "../../cli/errors";
+import type { CliIo } from "../../cli/io";
+import { errorMessage } from "../../common/errors";
+import { readAll } from "../../common/streams";
 import { defineOptions, HELP_OPTION, integerOption, type HelpSection, type OptionValues } from "../../cli/options";
 import type { Credentials } from "../auth/session";
 import { signIn, SignInUsageError } from "../auth/sign-in";

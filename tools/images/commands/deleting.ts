@@ -1,5 +1,6 @@
 /** Deleting manifests for the delete and purge commands: the confirmation, then the deletes, in order and interruptible. */
-import { errorMessage, Interrupted } from "../../cli/errors";
+import { Interrupted } from "../../cli/errors";
+import { errorMessage } from "../../common/errors";
 import { readLine, type CliIo } from "../../cli/io";
 import { RegistryError } from "../errors";
 import type { RegistryClient } from "../registry/client";

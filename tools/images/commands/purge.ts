@@ -4,7 +4,8 @@
  * deletes it.
  */
 import { parseDuration, parseFilter, type PurgeFilter } from "../../../components/purge-rules";
-import { errorMessage, UsageError } from "../../cli/errors";
+import { UsageError } from "../../cli/errors";
+import { errorMessage } from "../../common/errors";
 import { integerOption } from "../../cli/options";
 import { defineCommand, EXIT } from "../../cli/shell";
 import { mapConcurrently } from "../concurrency";

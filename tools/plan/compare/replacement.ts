@@ -27,7 +27,7 @@ import { overlaps, parsePath, type Segment } from "./paths";
 // ---------------------------------------------------------------------------------------------
 
 /** Inputs whose change replaces a resource, by type token; "all" for types with no update at all. */
-export const REPLACING_INPUTS: Readonly<Record<string, readonly string[] | "all">> = {
+const REPLACING_INPUTS: Readonly<Record<string, readonly string[] | "all">> = {
   "azure-native:resources:ResourceGroup": ["resourceGroupName"],
   [GENERIC_RESOURCE_TOKEN]: ["resourceName", "resourceGroupName", "resourceProviderNamespace", "resourceType", "parentResourcePath"],
   "azure-native:containerregistry:Registry": ["registryName", "resourceGroupName"],

@@ -50,7 +50,7 @@ const normalisedLocation = (value: unknown) => (typeof value === "string" ? armR
  * Inputs as a reader compares them: an ACR Task's base64 `encodedTaskContent` becomes the task it
  * encodes, `taskContent`, so a changed purge rule reads `taskContent.steps[0].cmd: acr purge ... --ago 30d → ... --ago 14d`.
  */
-export function readable(value: unknown): unknown {
+function readable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(readable);
   if (!isObject(value)) return value;
   return Object.fromEntries(
