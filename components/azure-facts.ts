@@ -116,6 +116,15 @@ export function genericResourceType(inputs: Record<string, unknown>): string {
   return `${text(inputs.resourceProviderNamespace)}/${parent ? `${parent}/` : ""}${text(inputs.resourceType)}`;
 }
 
+/**
+ * The ARM type and API version a generic azure-native resource stands for, as the plan shows it
+ * (`Microsoft.ContainerRegistry/registries@2025-11-01`); undefined for any other resource.
+ */
+export function genericArmType(type: string, inputs: Record<string, unknown>): string | undefined {
+  if (type !== GENERIC_RESOURCE_TOKEN) return undefined;
+  return `${genericResourceType(inputs)}${typeof inputs.apiVersion === "string" ? `@${inputs.apiVersion}` : ""}`;
+}
+
 /** Whether a resource is a registry, declared either way. */
 export function isRegistryResource(type: string, inputs: Record<string, unknown>): boolean {
   return type === TYPED_REGISTRY_TOKEN || isGenericRegistry(type, inputs);

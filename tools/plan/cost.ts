@@ -22,7 +22,7 @@ export interface RegionPrices {
 
 /** prices.json: list prices in one currency, each with where and when it was read (`source`, `sources`). */
 export interface PriceTable {
-  /** The date of the newest price in the table (ISO 8601). */
+  /** The date of the oldest price in the table (ISO 8601): no price was read before it. */
   asOf: string;
   currency: string;
   source: string;

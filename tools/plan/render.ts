@@ -1,6 +1,7 @@
 /** The plan for a reader: a text tree, the JSON document, or a Mermaid diagram of the resource graph. */
 import * as path from "path";
-import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../../components/azure-facts";
+import { genericArmType } from "../../components/azure-facts";
+import { SECRET_MASK } from "../../policy/secret-mask";
 import type { PlannedResource } from "../../testing/harness";
 import { decodedTask } from "./acr-task";
 import { estimateCost, renderCostText } from "./cost";
@@ -32,7 +33,7 @@ function resourceInputLines(r: PlannedResource): string[] {
   );
 }
 
-const SECRET_TEXT = ": [secret]";
+const SECRET_TEXT = `: ${SECRET_MASK}`;
 
 /** Inputs as `path: value` lines: scalars and lists of scalars on one line each. */
 function inputLines(value: unknown, prefix = ""): string[] {
@@ -52,11 +53,7 @@ function inputLines(value: unknown, prefix = ""): string[] {
   });
 }
 
-/** The ARM type and API version a generic azure-native resource stands for, e.g. `Microsoft.ContainerRegistry/registries@2025-11-01`. */
-function armType(r: PlannedResource): string | undefined {
-  if (r.type !== GENERIC_RESOURCE_TOKEN) return undefined;
-  return `${genericResourceType(r.inputs)}@${String(r.inputs.apiVersion)}`;
-}
+const armType = (r: PlannedResource) => genericArmType(r.type, r.inputs);
 
 function label(r: PlannedResource): string {
   const arm = armType(r);

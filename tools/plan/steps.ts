@@ -4,7 +4,13 @@
  * still in the file, one-time grants. Shown apart from the policy verdicts, which judge what the
  * stack declares; these say what it cannot do for you.
  */
-import { KEY_VAULT_SECRETS_USER, isRegistryResource, vaultOfKeyVaultId, vaultOfSecretUri } from "../../components/azure-facts";
+import {
+  KEY_VAULT_SECRETS_USER,
+  REGISTRY_PRIVATE_DNS_ZONE,
+  isRegistryResource,
+  vaultOfKeyVaultId,
+  vaultOfSecretUri,
+} from "../../components/azure-facts";
 import type { PlannedResource } from "../../testing/harness";
 import { registrySettings } from "../../testing/plan";
 
@@ -35,8 +41,8 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
   if (endpoints.length > 0) {
     steps.push(
       zoneGroups.length > 0
-        ? "Link the privatelink.azurecr.io private DNS zone to every virtual network whose machines pull or push: the stack registers the endpoints in it but does not create or link it."
-        : "Add the registry's privatelink.azurecr.io DNS records where your DNS is managed: no zone was given, so the stack registers none.",
+        ? `Link the ${REGISTRY_PRIVATE_DNS_ZONE} private DNS zone to every virtual network whose machines pull or push: the stack registers the endpoints in it but does not create or link it.`
+        : `Add the registry's ${REGISTRY_PRIVATE_DNS_ZONE} DNS records where your DNS is managed: no zone was given, so the stack registers none.`,
     );
   }
 

@@ -3,7 +3,8 @@
  * a reader compares (an ACR Task's definition decoded), locations as the provider normalises them,
  * and ignored inputs left out.
  */
-import { GENERIC_RESOURCE_TOKEN, genericResourceType } from "../../../components/azure-facts";
+import { genericArmType } from "../../../components/azure-facts";
+import { SECRET_MASK } from "../../../policy/secret-mask";
 import { armRegionName } from "../../../components/azure-regions";
 import { formatPath } from "../../../testing/harness";
 import { decodedTask } from "../acr-task";
@@ -39,9 +40,8 @@ function diffValues(before: unknown, after: unknown, path: Segment[], out: RawCh
 
 /** The ARM type (and API version) a generic azure-native resource stands for, as the plan's text shows it. */
 export function armTypeOf(r: PlanDocumentResource): { armType?: string } {
-  if (r.type !== GENERIC_RESOURCE_TOKEN) return {};
-  const version = typeof r.inputs.apiVersion === "string" ? `@${r.inputs.apiVersion}` : "";
-  return { armType: `${genericResourceType(r.inputs)}${version}` };
+  const armType = genericArmType(r.type, r.inputs);
+  return armType === undefined ? {} : { armType };
 }
 
 const normalisedLocation = (value: unknown) => (typeof value === "string" ? armRegionName(value) : value);
@@ -70,8 +70,9 @@ function compareResource(before: PlanDocumentResource, after: PlanDocumentResour
   const rules = { type: after.type, replaceOnChanges: after.replaceOnChanges ?? before.replaceOnChanges ?? [] };
   // The engine keeps the old value of an ignored input (and what lies under it): no change to apply.
   const ignored = (after.ignoreChanges ?? before.ignoreChanges ?? []).map(parsePath);
+  const isIgnored = (path: readonly Segment[]) => ignored.some((listed) => listed.length <= path.length && overlaps(listed, path));
   const changes: InputChange[] = raw
-    .filter((change) => !ignored.some((listed) => listed.length <= change.path.length && overlaps(listed, change.path)))
+    .filter((change) => !isIgnored(change.path))
     .filter(
       (change) =>
         !(
@@ -87,16 +88,16 @@ function compareResource(before: PlanDocumentResource, after: PlanDocumentResour
       ...(Object.hasOwn(change, "after") ? { after: change.after } : {}),
       forcesReplacement: forcesReplacement(rules, change.path),
     }));
-  // Secrets are "[secret]" on both sides: their fingerprints tell a changed one (plans that carry them).
+  // Secrets are masked on both sides: their fingerprints tell a changed one (plans that carry them).
   const shown = new Set(changes.map((change) => change.path));
   const [was, is] = [before.secretFingerprints ?? {}, after.secretFingerprints ?? {}];
   for (const path of Object.keys(is).sort()) {
     if (was[path] === undefined || was[path] === is[path] || shown.has(path)) continue;
-    if (ignored.some((listed) => overlaps(listed, parsePath(path)) && listed.length <= parsePath(path).length)) continue;
+    if (isIgnored(parsePath(path))) continue;
     changes.push({
       path,
-      before: "[secret]",
-      after: "[secret]",
+      before: SECRET_MASK,
+      after: SECRET_MASK,
       forcesReplacement: forcesReplacement(rules, parsePath(path)),
       secretChanged: true,
     });
