@@ -24,5 +24,6 @@ const outputs = {
 };
 
 // Outputs the settings do not produce are left out: exported as undefined, Pulumi would warn about
-// each one on every run.
+// each one on every run ("Undefined value (<key>) will not show as a stack output", @pulumi/pulumi
+// 3.276.0 runtime/stack.js).
 export = Object.fromEntries(Object.entries(outputs).filter(([, value]) => value !== undefined));

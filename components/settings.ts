@@ -271,7 +271,8 @@ const REPOSITORY_PERMISSION_RULES: readonly Combination[] = [
   },
   {
     // ACR Tasks lose their data-plane access to an ABAC registry unless the task signs in to it with an
-    // identity of its own (`--source-acr-auth-id`), which azure-native's Task (API 2019-06-01-preview) cannot set.
+    // identity of its own (`--source-acr-auth-id`), which azure-native's Task (API 2019-06-01-preview) cannot set
+    // (@pulumi/azure-native 3.28.0, containerregistry/task.d.ts; its source registry credentials take a loginMode only).
     reads: ["repositoryPermissions", "purge"],
     broken: (a) =>
       a.repositoryPermissions === "abac" && a.purge.length > 0

@@ -10,8 +10,9 @@ export interface Problem {
 
 /**
  * Settings with values that are not allowed: one, or every one found. It extends pulumi.RunError so
- * that `pulumi up` prints the message alone, without a stack trace, and the offline plan prints it
- * the same way: one line per problem.
+ * that `pulumi up` prints the message alone, without a stack trace ("Always hide the stack for
+ * RunErrors", @pulumi/pulumi 3.276.0 cmd/run/run.js), and the offline plan prints it the same way:
+ * one line per problem.
  */
 export class ValidationError extends pulumi.RunError {
   /** Every problem, in the order found; `setting` and `problem` are the first one's. */

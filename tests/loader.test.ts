@@ -1,7 +1,8 @@
 // The TypeScript loader (tools/register.js) that `npm run plan`, the image tool and the installed
 // acr-infra command run through, and the one mapping from package names to sources that it, jest
 // and tsconfig.json share (tools/package-entries.js). The installed package, where nothing is
-// mapped, is tests/package.test.ts's; `pulumi up` does not use this loader (tests/pulumi-run.test.ts).
+// mapped, is tests/package.test.ts's; `pulumi up` loads it through Pulumi.yaml's nodeargs
+// (tests/pulumi-run.test.ts).
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";

@@ -1,10 +1,10 @@
 // How the Pulumi CLI's Node.js language host starts a program for this project's Pulumi.yaml
 // (pulumi/pulumi sdk/nodejs/cmd/pulumi-language-nodejs/main.go, read at 1b59498): runtime option
 // `typescript` (default true) sets PULUMI_NODEJS_TYPESCRIPT=true, `tsconfig` sets
-// PULUMI_NODEJS_TSCONFIG_PATH, and `nodeargs` is split like a shell line and passed to node before
-// the SDK's cmd/run. The node process starts in the project's folder (pkg/engine/project.go
-// getPwdMain; pkg/host/host.go starts the language host there, plugin.go sets its cmd.Dir), so a
-// relative --require is read from there.
+// PULUMI_NODEJS_TSCONFIG_PATH, and `nodeargs` is split like a shell line and passed, before the
+// SDK's cmd/run, to the `node` found first on PATH (exec.LookPath). The node process starts in the
+// project's folder (pkg/engine/project.go getPwdMain; pkg/host/host.go starts the language host
+// there, plugin.go sets its cmd.Dir), so a relative --require is read from there.
 "use strict";
 const fs = require("fs");
 const path = require("path");

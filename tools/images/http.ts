@@ -11,7 +11,11 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 const MAX_REDIRECTS = 5;
 /** Retries for throttling (429) and for a server that is briefly unavailable (502, 503, 504). */
 const MAX_RETRIES = { throttled: 6, unavailable: 3 } as const;
-/** A Retry-After longer than this is not waited for: the answer stands. */
+/**
+ * A Retry-After longer than this is not waited for: the answer stands. ACR's throttling lasts "up to
+ * a full minute after a large burst", and its 429 carries a Retry-After in seconds (ACR docs,
+ * container-registry-skus.md, "API request rate limits", azure-management-docs d923d588).
+ */
 const MAX_RETRY_AFTER_MS = 60_000;
 
 export interface HttpRequest {

@@ -168,10 +168,10 @@ function referrerReason(subject: string): string {
   return `it is a referrer (a signature, SBOM or attestation) of ${subject}; acr purge keeps referrers, and ACR deletes them with their subject`;
 }
 
-/** Why a manifest ACR lists is locked, or undefined. */
-export function lockReason(manifest: Pick<AcrManifest, "deleteEnabled" | "writeEnabled">): string | undefined {
-  if (!manifest.deleteEnabled) return "it is locked against deletion (deleteEnabled false)";
-  if (!manifest.writeEnabled) return "it is locked (writeEnabled false), which acr purge leaves alone";
+/** Why a manifest (or tag, as `subject`) ACR lists is locked, or undefined. */
+export function lockReason(attributes: Pick<AcrManifest, "deleteEnabled" | "writeEnabled">, subject = "it"): string | undefined {
+  if (!attributes.deleteEnabled) return `${subject} is locked against deletion (deleteEnabled false)`;
+  if (!attributes.writeEnabled) return `${subject} is locked (writeEnabled false), which acr purge leaves alone`;
   return undefined;
 }
 

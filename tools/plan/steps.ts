@@ -84,8 +84,10 @@ export function manualSteps(resources: readonly PlannedResource[], config: Recor
       `Each token's owner generates its password (az acr token credential generate --registry <name> --name <token>) for ${tokens.join(", ")}: the deployment creates none.`,
     );
   }
-  // Role assignments need Microsoft.Authorization/roleAssignments/write; locks need Microsoft.Authorization/locks/*,
-  // which Role Based Access Control Administrator does not have.
+  // Role assignments need Microsoft.Authorization/roleAssignments/write; locks need Microsoft.Authorization/locks/*:
+  // "Of the built-in roles, only Owner and User Access Administrator are granted those actions" (ARM REST
+  // reference, Management Locks - Create Or Update, Microsoft.Authorization 2016-09-01), so not Role
+  // Based Access Control Administrator.
   const lockResources = ofType(resources, "azure-native:authorization:ManagementLockByScope");
   const locks = lockResources.length > 0;
   const readOnly = lockResources.some((lock) => lock.inputs.level === "ReadOnly");

@@ -13,7 +13,7 @@ import { parseChallenge } from "./challenge";
 /** The user name ACR's token service takes an ACR refresh token (or identity token) with (azure-cli's EMPTY_GUID). */
 export const ACR_REFRESH_TOKEN_USERNAME = "00000000-0000-0000-0000-000000000000";
 
-/** The scope to ask Entra ID for: the audience of every container registry in the public cloud. */
+/** The scope to ask Entra ID for: the audience of every container registry in the public cloud (ACR docs, container-registry-disable-authentication-as-arm.md, azure-management-docs d923d588). */
 export const ACR_ENTRA_SCOPE = "https://containerregistry.azure.net/.default";
 
 /** Gets an Entra access token for `scope`. Injectable so tests and other callers need not load @azure/identity. */
@@ -27,7 +27,7 @@ export interface AcrTokenService {
   service: string;
 }
 
-/** The domains of ACR login servers in Azure's clouds: public, China (21Vianet), US Government. */
+/** The domains of ACR login servers in Azure's clouds: public, China (21Vianet), US Government (acr_login_server_endpoint in MicrosoftDocs/azure-docs-cli e97b361d, azure-cli-endpoints.md). */
 const ACR_DOMAINS = [".azurecr.io", ".azurecr.cn", ".azurecr.us"];
 const LOOPBACK = new Set(["127.0.0.1", "[::1]", "localhost"]);
 

@@ -94,7 +94,8 @@ export async function fetchToken(
     throw new RegistryError(`the token service ${url.origin} answered without a token`, "protocol");
   }
   const lifetime = field(body, "expires_in");
-  // Spec default is 60 s; renew a little early so a token does not expire in flight.
+  // Without expires_in, 60 s (distribution 01b4555d, docs/content/spec/auth/token.md, "Token Response
+  // Fields"); renew a little early so a token does not expire in flight.
   const seconds = typeof lifetime === "number" && lifetime > 0 ? lifetime : 60;
   return { token, expiresAt: Date.now() + Math.max(seconds - 10, 1) * 1000 };
 }

@@ -25,7 +25,7 @@ on stderr says which it signed in with.`,
 
 const OUTPUT: HelpSection = { title: "Output:" };
 
-/** acr purge allows up to 32 requests in flight ("the max number of parallel delete requests recommended by ACR server"). */
+/** acr purge allows up to 32 requests in flight ("the max number of parallel delete requests recommended by ACR server": Azure/acr-cli cfbb835, cmd/acr/purge.go maxPoolSize). */
 const MAX_CONCURRENCY = 32;
 
 export const CONNECTION_OPTIONS = defineOptions({

@@ -87,14 +87,14 @@ that a multi-platform image which stays lists is skipped as well.`,
       }
       const listing = acrListing ? await client.listAcrManifests(repository) : "unsupported";
       if (listing === "unsupported") acrListing = false;
-      // acr purge leaves a tag alone when the tag or its manifest is locked (acr-cli getTagsToDelete).
+      // acr purge leaves a locked tag alone (Azure/acr-cli cfbb835, cmd/acr/purge.go getTagsToDelete,
+      // without --include-locked). Deleting an image here deletes its manifest too, which a lock on the
+      // manifest refuses: tag and manifest attributes are set separately, and either blocks deletion
+      // (ACR docs, container-registry-image-lock.md, azure-management-docs d923d588). So a tag whose
+      // manifest is locked is left alone as well.
       const tagListing = listing === "unsupported" ? "unsupported" : await client.listAcrTags(repository);
       const locks = new Map(listing === "unsupported" ? [] : listing.map((manifest) => [manifest.digest, lockReason(manifest)]));
-      const tagLocks = new Map(
-        tagListing === "unsupported"
-          ? []
-          : tagListing.map((tag) => [tag.name, lockReason(tag)?.replace("it is locked", "the tag is locked")]),
-      );
+      const tagLocks = new Map(tagListing === "unsupported" ? [] : tagListing.map((tag) => [tag.name, lockReason(tag, "the tag")]));
       const described = await client.describeTags(repository, tagNames, matches);
       const tags = described.map((image) => {
         const locked = tagLocks.get(image.tag) ?? locks.get(image.digest);

@@ -30,7 +30,7 @@ export interface AcrTag {
   writeEnabled: boolean;
 }
 
-/** The first page of an ACR listing; ACR's SDKs send the repository as one escaped path segment (library%2Fhello-world). */
+/** The first page of an ACR listing; ACR's clients send the repository as one escaped path segment, library%2Fhello-world (Azure/acr-cli cfbb835, acr/client.go: autorest.Encode("path", name)). */
 export function acrListingPath(repository: string, listing: "_manifests" | "_tags", pageSize: number): string {
   return `/acr/v1/${encodeURIComponent(repository)}/${listing}?n=${pageSize}`;
 }

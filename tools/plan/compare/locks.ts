@@ -72,6 +72,10 @@ function strictest(levels: readonly LockLevel[]): LockLevel | undefined {
  * - An add or an update is refused by a ReadOnly lock, with no exception: a lock that this update
  *   lowers or removes is updated after what it depends on, and deleted after every create and
  *   update, so it still stands when they run.
+ * The engine's order: pulumi/pulumi 1b59498, pkg/resource/deploy/deployment_executor.go (deletes are
+ * generated and run in performPostSteps, after every other step) and step_generator.go
+ * (ScheduleDeletes: "process deletes in reverse (so we don't delete resources upon which other
+ * resources depend)").
  */
 export function markBlockedByLocks(resources: ResourceChange[], base: PlanDocument): void {
   const before = new Map(base.resources.map((r) => [r.urn, r]));
