@@ -10,8 +10,6 @@ import { runCli } from "./support/registry-cli";
 import { daysAgo, manifestExists, pushImage, pushIndex } from "./support/registry-images";
 import { startRegistry, type RegistryServer } from "./support/registry-server";
 
-jest.setTimeout(30_000);
-
 const USER = { username: "acr", password: "acr-Pa55word" };
 const PAGE_SIZE = "3";
 

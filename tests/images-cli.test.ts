@@ -11,8 +11,6 @@ import { runCli } from "./support/registry-cli";
 import { daysAgo, pushImage, pushIndex, tagManifest } from "./support/registry-images";
 import { startRegistry, type RegistryServer } from "./support/registry-server";
 
-jest.setTimeout(30_000);
-
 const USER = { username: "alice", password: "s3cret-Pa55" };
 
 let registry: RegistryServer;

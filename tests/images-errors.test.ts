@@ -9,8 +9,6 @@ import { runCli, type CliRun } from "./support/registry-cli";
 import { daysAgo, pushImage } from "./support/registry-images";
 import { freePort, startRegistry, type RegistryServer } from "./support/registry-server";
 
-jest.setTimeout(30_000);
-
 const USER = { username: "bob", password: "correct-horse-battery" };
 
 let registry: RegistryServer;

@@ -14,8 +14,6 @@ import { runCli } from "./support/registry-cli";
 import { daysAgo, manifestExists, pushImage } from "./support/registry-images";
 import { startRegistry, type RegistryServer } from "./support/registry-server";
 
-jest.setTimeout(30_000);
-
 const USER = { username: "acr", password: "acr-Pa55word" };
 
 let registry: RegistryServer;

@@ -15,7 +15,6 @@ import {
   helperAnswer,
   helperCalls,
   IDENTITY_TOKEN,
-  mockAzureIdentity,
   mockIdentity,
   registry,
   registryHost,
@@ -24,12 +23,6 @@ import {
   useSignInServers,
   ZERO_GUID,
 } from "./support/sign-in-fixtures";
-
-jest.setTimeout(30_000);
-
-// DefaultAzureCredential stands in for Azure here: the factory runs each time the tool loads
-// @azure/identity (modules are reset before each test), so a test can tell whether it was loaded.
-jest.mock("@azure/identity", () => mockAzureIdentity());
 
 useSignInServers();
 

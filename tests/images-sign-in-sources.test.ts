@@ -18,7 +18,6 @@ import {
   dockerSetup,
   expectIdentityNotLoaded,
   expectNoSecrets,
-  mockAzureIdentity,
   mockIdentity,
   OBJECT_ID,
   REFRESH_TOKEN,
@@ -30,12 +29,6 @@ import {
   useSignInServers,
   ZERO_GUID,
 } from "./support/sign-in-fixtures";
-
-jest.setTimeout(30_000);
-
-// DefaultAzureCredential stands in for Azure here: the factory runs each time the tool loads
-// @azure/identity (modules are reset before each test), so a test can tell whether it was loaded.
-jest.mock("@azure/identity", () => mockAzureIdentity());
 
 useSignInServers();
 

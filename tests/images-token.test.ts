@@ -9,8 +9,6 @@ import { daysAgo, pushImage } from "./support/registry-images";
 import { startRegistry, type RegistryServer } from "./support/registry-server";
 import { startTokenServer, type TokenServer } from "./support/registry-token-server";
 
-jest.setTimeout(30_000);
-
 const CI = { username: "ci", password: "ci-secret-123", rights: "all" as const };
 const READER = { username: "reader", password: "reader-secret-456", rights: "pull" as const };
 

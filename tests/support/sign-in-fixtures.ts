@@ -3,10 +3,9 @@
  * (basic auth) and a fake ACR (tests/support/fake-acr.ts), the stand-in for @azure/identity, and
  * Docker configs with fake `docker-credential-*` programs.
  *
- * Each test file calls `useSignInServers()` once at its top level and puts the stand-in in place
- * itself, because jest hoists `jest.mock` only within the test file:
- *
- *     jest.mock("@azure/identity", () => mockAzureIdentity());
+ * Each test file calls `useSignInServers()` once at its top level, which also puts the stand-in in
+ * place: the tool loads @azure/identity only when it signs in with it (a dynamic import), so the
+ * mock need not be hoisted above the file's imports.
  */
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -58,7 +57,7 @@ const secrets = [
 export const mockIdentity = { loads: 0, scopes: [] as string[], token: (_scope: string): Promise<string> => Promise.resolve("") };
 
 /** The module that stands in for @azure/identity; call it from a test file's `jest.mock` factory. */
-export function mockAzureIdentity() {
+function mockAzureIdentity() {
   mockIdentity.loads++;
   return {
     DefaultAzureCredential: class {
@@ -82,6 +81,9 @@ export let scratch: string;
  * the modules (so the tool loads @azure/identity afresh), the stand-in's answers and the fake ACR's log.
  */
 export function useSignInServers(): void {
+  // DefaultAzureCredential stands in for Azure here: the factory runs each time the tool loads
+  // @azure/identity (modules are reset before each test), so a test can tell whether it was loaded.
+  jest.mock("@azure/identity", () => mockAzureIdentity());
   beforeAll(async () => {
     registry = await startRegistry({ auth: { htpasswd: [USER] } });
     registryHost = new URL(registry.url).host;
