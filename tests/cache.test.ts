@@ -27,11 +27,6 @@ const DOCKER_HUB = {
 };
 const NGINX = { name: "nginx", source: "docker.io/library/nginx", target: "nginx", credentialSet: "dockerhub" };
 
-const T_CACHE = {
-  credentialSet: "azure-native:containerregistry:CredentialSet",
-  cacheRule: "azure-native:containerregistry:CacheRule",
-} as const;
-
 describe("refused, each with one message naming the setting", () => {
   const cases: [string, ContainerRegistryArgs, string][] = [
     [
@@ -219,8 +214,8 @@ describe("declared", () => {
   });
 
   test("a credential set per entry, with a system-assigned identity and the two secret URIs as Credential1", () => {
-    expect(of(T_CACHE.credentialSet).map((r) => r.name)).toEqual(["acr-credset-dockerhub", "acr-credset-github"]);
-    expect(named(T_CACHE.credentialSet, "acr-credset-dockerhub").inputs).toEqual({
+    expect(of(T.credentialSet).map((r) => r.name)).toEqual(["acr-credset-dockerhub", "acr-credset-github"]);
+    expect(named(T.credentialSet, "acr-credset-dockerhub").inputs).toEqual({
       registryName: expect.any(String),
       resourceGroupName: expect.any(String),
       credentialSetName: "dockerhub",
@@ -250,8 +245,8 @@ describe("declared", () => {
   });
 
   test("cache rules: source, target, the credential set's id, and waiting for its grant", () => {
-    const nginx = named(T_CACHE.cacheRule, "acr-cache-nginx");
-    const set = named(T_CACHE.credentialSet, "acr-credset-dockerhub");
+    const nginx = named(T.cacheRule, "acr-cache-nginx");
+    const set = named(T.credentialSet, "acr-credset-dockerhub");
     expect(nginx.inputs).toMatchObject({
       cacheRuleName: "nginx",
       sourceRepository: "docker.io/library/nginx",
@@ -261,13 +256,13 @@ describe("declared", () => {
       ),
     });
     expect(nginx.dependsOn).toEqual(expect.arrayContaining([set.urn, named(T.roleAssignment, "acr-credset-dockerhub-secrets").urn]));
-    const dotnet = named(T_CACHE.cacheRule, "acr-cache-dotnet");
+    const dotnet = named(T.cacheRule, "acr-cache-dotnet");
     expect(dotnet.inputs).not.toHaveProperty("credentialSetResourceId");
     expect(dotnet.inputs).toMatchObject({ sourceRepository: "mcr.microsoft.com/dotnet/*", targetRepository: "dotnet/*" });
   });
 
   test("nothing secret: the secret URIs name secrets, their values never pass through the stack", () => {
-    for (const resource of [...of(T_CACHE.credentialSet), ...of(T_CACHE.cacheRule), ...of(T.roleAssignment)]) {
+    for (const resource of [...of(T.credentialSet), ...of(T.cacheRule), ...of(T.roleAssignment)]) {
       expect({ name: resource.name, secrets: resource.secretFingerprints }).toEqual({ name: resource.name, secrets: {} });
       expect(JSON.stringify(resource.inputs)).not.toContain(MOCK_SECRET_PREFIX);
     }
@@ -313,11 +308,11 @@ describe("the offline plan", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     for (const line of [
-      `${T_CACHE.credentialSet} acr-credset-dockerhub`,
+      `${T.credentialSet} acr-credset-dockerhub`,
       "authCredentials[0].usernameSecretIdentifier: https://acr-upstream-kv.vault.azure.net/secrets/dockerhub-username",
       `${T.roleAssignment} acr-credset-dockerhub-secrets`,
       `roleDefinitionId: /subscriptions/11111111-2222-3333-4444-555555555555/providers/Microsoft.Authorization/roleDefinitions/${KEY_VAULT_SECRETS_USER.id}`,
-      `${T_CACHE.cacheRule} acr-cache-docker-library`,
+      `${T.cacheRule} acr-cache-docker-library`,
       "sourceRepository: docker.io/library/*",
       "targetRepository: library/*",
       "Grant credential set github's identity Key Vault Secrets User on key vault team-kv",

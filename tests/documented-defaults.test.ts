@@ -3,8 +3,7 @@
 // a value that leaves the field out, so the two places a default is written cannot drift apart.
 import { resolveArgs } from "../components/settings";
 import { interfaceFields } from "../tools/generate/settings-docs";
-
-const GUID = "11111111-2222-3333-4444-555555555555";
+import { GUID } from "./support/validation";
 
 /** Each interface: its module, settings that leave its optional fields out, and where the read item is. */
 const CHILDREN: { module: string; name: string; args: Record<string, unknown>; item: (resolved: Record<string, unknown>) => unknown }[] = [

@@ -5,8 +5,7 @@ import { SETTINGS, SETTING_NAMES } from "../components/settings";
 import { policies } from "../policy/rules";
 import { generatedFiles } from "../tools/generate/main";
 import { renderPoliciesDoc } from "../tools/generate/policies-doc";
-
-const ROOT = path.join(__dirname, "..");
+import { ROOT } from "./support/constants";
 
 /** The lines where two texts part, each as `line N: committed | generated`, at most `limit` of them. */
 function drift(committed: string, generated: string, limit = 5): string[] {

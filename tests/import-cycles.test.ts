@@ -3,8 +3,8 @@
 // count too, as they tie the files together all the same.
 import * as fs from "fs";
 import * as path from "path";
+import { ROOT } from "./support/constants";
 
-const ROOT = path.resolve(__dirname, "..");
 const FOLDERS = ["components", "tools", "testing", "policy", "provider"];
 
 /** Cycles known when this test was written, each owned by work under way elsewhere: none at present. */

@@ -10,15 +10,11 @@ import {
   formatMoney,
   renderCostText,
 } from "../tools/plan/cost";
+import { T } from "./support/constants";
 import { planDocument } from "./support/plan-documents";
 
 // Every expected amount is derived from prices.json, so a new price table changes the expectations with it.
 const DAYS_PER_MONTH = HOURS_PER_MONTH / 24;
-const REGISTRY = "azure-native:resources:Resource";
-const REPLICATION = "azure-native:containerregistry:Replication";
-const PRIVATE_ENDPOINT = "azure-native:network:PrivateEndpoint";
-const STORAGE_ACCOUNT = "azure-native:storage:StorageAccount";
-const DIAGNOSTIC_SETTING = "azure-native:monitor:DiagnosticSetting";
 
 function lineOf(estimate: CostEstimate, type: string, plan: PlanDocument) {
   const urns = plan.resources.filter((r) => r.type === type).map((r) => r.urn);
@@ -65,10 +61,10 @@ describe("the project's stacks", () => {
   test("dev: one Basic registry, and the audit-log account's fixed part", () => {
     const estimate = estimateCost(dev.resources);
     expect(estimate).toMatchObject({ currency: "USD", asOf: PRICES.asOf, source: PRICES.source, label: "estimate", hoursPerMonth: 730 });
-    const registry = lineOf(estimate, REGISTRY, dev);
+    const registry = lineOf(estimate, T.registry, dev);
     expect(registry.monthly).toBeCloseTo(PRICES.registry.Basic * DAYS_PER_MONTH, 2);
     expect(registry.usageBased).toBe(false);
-    const storage = lineOf(estimate, STORAGE_ACCOUNT, dev);
+    const storage = lineOf(estimate, T.storageAccount, dev);
     expect(storage).toMatchObject({ monthly: PRICES.storageAccountFixed, usageBased: true });
     expect(estimate.lines).toHaveLength(2);
     expect(estimate.monthly).toBeCloseTo(PRICES.registry.Basic * DAYS_PER_MONTH + PRICES.storageAccountFixed, 2);
@@ -81,10 +77,10 @@ describe("the project's stacks", () => {
       replica: PRICES.replica * DAYS_PER_MONTH,
       endpoint: PRICES.privateEndpoint * HOURS_PER_MONTH,
     };
-    expect(lineOf(estimate, REGISTRY, prod).monthly).toBeCloseTo(expected.registry, 2);
-    expect(lineOf(estimate, REPLICATION, prod).monthly).toBeCloseTo(expected.replica, 2);
-    expect(lineOf(estimate, PRIVATE_ENDPOINT, prod).monthly).toBeCloseTo(expected.endpoint, 2);
-    expect(lineOf(estimate, STORAGE_ACCOUNT, prod).monthly).toBe(PRICES.storageAccountFixed);
+    expect(lineOf(estimate, T.registry, prod).monthly).toBeCloseTo(expected.registry, 2);
+    expect(lineOf(estimate, T.replication, prod).monthly).toBeCloseTo(expected.replica, 2);
+    expect(lineOf(estimate, T.privateEndpoint, prod).monthly).toBeCloseTo(expected.endpoint, 2);
+    expect(lineOf(estimate, T.storageAccount, prod).monthly).toBe(PRICES.storageAccountFixed);
     expect(estimate.lines).toHaveLength(4);
     expect(estimate.lines[0].what).toMatch(/^Premium registry acr-registry in westeurope/);
     expect(estimate.monthly).toBeCloseTo(sum(Object.values(expected)) + PRICES.storageAccountFixed, 1);
@@ -97,24 +93,24 @@ describe("the project's stacks", () => {
       regions: { northeurope: { replica: PRICES.replica * 2 }, westeurope: { registry: { Premium: PRICES.registry.Premium * 3 } } },
     };
     const estimate = estimateCost(prod.resources, prices);
-    expect(lineOf(estimate, REPLICATION, prod).monthly).toBeCloseTo(PRICES.replica * 2 * DAYS_PER_MONTH, 2);
-    expect(lineOf(estimate, REGISTRY, prod).monthly).toBeCloseTo(PRICES.registry.Premium * 3 * DAYS_PER_MONTH, 2);
+    expect(lineOf(estimate, T.replication, prod).monthly).toBeCloseTo(PRICES.replica * 2 * DAYS_PER_MONTH, 2);
+    expect(lineOf(estimate, T.registry, prod).monthly).toBeCloseTo(PRICES.registry.Premium * 3 * DAYS_PER_MONTH, 2);
     // westeurope has no private endpoint price of its own: the table's applies, and the line says so.
-    expect(lineOf(estimate, PRIVATE_ENDPOINT, prod).monthly).toBeCloseTo(PRICES.privateEndpoint * HOURS_PER_MONTH, 2);
-    expect(lineOf(estimate, PRIVATE_ENDPOINT, prod).what).toContain(" USD an hour (US list price)");
-    expect(lineOf(estimate, REGISTRY, prod).what).not.toContain("US list price");
-    expect(lineOf(estimate, REPLICATION, prod).what).not.toContain("US list price");
+    expect(lineOf(estimate, T.privateEndpoint, prod).monthly).toBeCloseTo(PRICES.privateEndpoint * HOURS_PER_MONTH, 2);
+    expect(lineOf(estimate, T.privateEndpoint, prod).what).toContain(" USD an hour (US list price)");
+    expect(lineOf(estimate, T.registry, prod).what).not.toContain("US list price");
+    expect(lineOf(estimate, T.replication, prod).what).not.toContain("US list price");
     // The project's own table has no regional price yet: every priced line says whose price it is.
-    expect(lineOf(estimateCost(prod.resources), REGISTRY, prod).what).toMatch(/ in westeurope, [\d.]+ USD a day \(US list price\)$/);
+    expect(lineOf(estimateCost(prod.resources), T.registry, prod).what).toMatch(/ in westeurope, [\d.]+ USD a day \(US list price\)$/);
     // A location as a program may write it ("North Europe") is the same region.
-    const spelled: PlanResource = { urn: "urn:replica", type: REPLICATION, name: "acr-replica", inputs: { location: "North Europe" } };
+    const spelled: PlanResource = { urn: "urn:replica", type: T.replication, name: "acr-replica", inputs: { location: "North Europe" } };
     expect(estimateCost([spelled], prices).lines[0].monthly).toBeCloseTo(PRICES.replica * 2 * DAYS_PER_MONTH, 2);
   });
 
   test("Log Analytics only where a diagnostic setting sends logs to a workspace: usage-based, 0, not guessed", () => {
     expect(estimateCost(prod.resources).lines.some((line) => line.what.includes("Log Analytics"))).toBe(false);
     const toWorkspace = prod.resources.map((r) =>
-      r.type === DIAGNOSTIC_SETTING
+      r.type === T.diagnosticSetting
         ? {
             ...r,
             inputs: { ...r.inputs, workspaceId: "/subscriptions/s/resourceGroups/g/providers/Microsoft.OperationalInsights/workspaces/w" },
@@ -122,7 +118,7 @@ describe("the project's stacks", () => {
         : r,
     );
     const estimate = estimateCost(toWorkspace);
-    const logs = lineOf(estimate, DIAGNOSTIC_SETTING, prod);
+    const logs = lineOf(estimate, T.diagnosticSetting, prod);
     expect(logs).toMatchObject({ monthly: 0, usageBased: true });
     expect(logs.what).toContain("usage-based, not estimated");
     expect(estimate.monthly).toBe(estimateCost(prod.resources).monthly);
@@ -147,7 +143,7 @@ describe("the project's stacks", () => {
 test("a registry whose SKU the table does not know is listed as not estimated, at 0", () => {
   const registry: PlanResource = {
     urn: "urn:registry",
-    type: REGISTRY,
+    type: T.registry,
     name: "acr-registry",
     inputs: { resourceProviderNamespace: "Microsoft.ContainerRegistry", resourceType: "registries", sku: { name: "Gold" } },
   };

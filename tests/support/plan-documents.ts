@@ -5,8 +5,7 @@ import * as path from "path";
 import { GENERIC_RESOURCE_TOKEN, REGISTRY_API } from "../../components/azure-facts";
 import { PlanComparison, comparePlans } from "../../tools/plan/compare";
 import type { PlanDocument, PlanDocumentResource } from "../../tools/plan/document";
-
-const ROOT = path.resolve(__dirname, "..", "..");
+import { ROOT } from "./constants";
 
 /** Replaces text that must be in the stack file: a test whose edit no longer applies fails, rather than comparing a plan with itself. */
 export function replaceIn(yaml: string, from: string, to: string): string {

@@ -1,8 +1,9 @@
 import * as path from "path";
 import { ProgramRun, PlannedResource, readStackFile } from "../../testing";
 import { runProgram } from "../../testing/harness";
+import { ROOT } from "./constants";
 
-export const ROOT = path.resolve(__dirname, "..", "..");
+export { ROOT, T } from "./constants";
 
 /** Runs the project's stack program (index.ts, loaded afresh) with the config of Pulumi.<stack>.yaml. */
 export async function runStack(stack: string, extraConfig: Record<string, unknown> = {}): Promise<ProgramRun> {
@@ -22,28 +23,3 @@ export function ofType(run: ProgramRun, type: string): PlannedResource[] {
 }
 
 export { registrySettings } from "../../testing/plan";
-
-export const T = {
-  stack: "pulumi:pulumi:Stack",
-  component: "acr-infra:index:ContainerRegistry",
-  resourceGroup: "azure-native:resources:ResourceGroup",
-  registry: "azure-native:resources:Resource",
-  storageAccount: "azure-native:storage:StorageAccount",
-  diagnosticSetting: "azure-native:monitor:DiagnosticSetting",
-  lifecyclePolicy: "azure-native:storage:ManagementPolicy",
-  application: "azuread:index/application:Application",
-  servicePrincipal: "azuread:index/servicePrincipal:ServicePrincipal",
-  password: "azuread:index/applicationPassword:ApplicationPassword",
-  roleAssignment: "azure-native:authorization:RoleAssignment",
-  task: "azure-native:containerregistry:Task",
-  randomString: "random:index/randomString:RandomString",
-  federatedCredential: "azuread:index/applicationFederatedIdentityCredential:ApplicationFederatedIdentityCredential",
-  replication: "azure-native:containerregistry:Replication",
-  privateEndpoint: "azure-native:network:PrivateEndpoint",
-  privateDnsZoneGroup: "azure-native:network:PrivateDnsZoneGroup",
-  lock: "azure-native:authorization:ManagementLockByScope",
-  userAssignedIdentity: "azure-native:managedidentity:UserAssignedIdentity",
-  webhook: "azure-native:containerregistry:Webhook",
-  scopeMap: "azure-native:containerregistry:ScopeMap",
-  token: "azure-native:containerregistry:Token",
-} as const;
