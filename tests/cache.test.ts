@@ -2,7 +2,6 @@
 // the offline plan shows. The rules come from Microsoft's artifact cache pages
 // (MicrosoftDocs/azure-management-docs articles/container-registry at 77ed42b) and the ARM spec
 // (Azure/azure-rest-api-specs Registry/CacheRule.tsp, CredentialSet.tsp); cache.ts cites each.
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,6 +14,7 @@ import { runProgram } from "../testing/harness";
 import { manualSteps } from "../tools/plan/steps";
 import { ROOT, T } from "./support/stacks";
 import { messageFor } from "./support/validation";
+import { runPlan } from "./support/plan-documents";
 
 const VAULT_ID =
   "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/secrets/providers/Microsoft.KeyVault/vaults/upstream-kv";
@@ -299,12 +299,10 @@ test("a grant on a vault covers only the credential set it is for: another set r
 });
 
 describe("the offline plan", () => {
-  const plan = (...args: string[]) =>
-    spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), "plan", ...args], { cwd: ROOT, encoding: "utf8" });
   const STACK = path.join(ROOT, "tests", "fixtures", "cache-stack", "Pulumi.cache.yaml");
 
   test("shows the credential sets, the grant, the rules and the step left by hand; exit 0", () => {
-    const result = plan("--config", STACK, "--stack", "cache");
+    const result = runPlan("--config", STACK, "--stack", "cache");
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     for (const line of [
@@ -325,7 +323,7 @@ describe("the offline plan", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-cache-"));
     const file = path.join(dir, "Pulumi.cache.yaml");
     fs.writeFileSync(file, fs.readFileSync(STACK, "utf8").replace("credentialSet: github", "credentialSet: gitlab"));
-    const result = plan("--config", file, "--stack", "cache");
+    const result = runPlan("--config", file, "--stack", "cache");
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
       'error: acr-infra:cacheRules[3].credentialSet: "gitlab" is not a credential set: credentialSets declares dockerhub or github (did you mean github?)\n',

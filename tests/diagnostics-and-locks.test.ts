@@ -1,4 +1,3 @@
-import { spawnSync } from "child_process";
 import * as path from "path";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import { ContainerRegistry, containerRegistryFromConfig, resolveArgs } from "../components";
@@ -8,6 +7,7 @@ import { ProgramRun } from "../testing";
 import { runProgram } from "../testing/harness";
 import { ROOT, T } from "./support/stacks";
 import { messageFor } from "./support/validation";
+import { runPlan } from "./support/plan-documents";
 
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/monitoring/providers";
 const WORKSPACE = `${SUB}/Microsoft.OperationalInsights/workspaces/central-logs`;
@@ -240,18 +240,7 @@ test("a workspace the same program declares: its id, an output, goes to the diag
 });
 
 test("the offline plan of a stack file with diagnostics and a ReadOnly lock shows both; exit 0", () => {
-  const result = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "tools", "run.js"),
-      "plan",
-      "--config",
-      path.join(ROOT, "tests", "fixtures", "logs-stack", "Pulumi.logs.yaml"),
-      "--stack",
-      "logs",
-    ],
-    { cwd: ROOT, encoding: "utf8" },
-  );
+  const result = runPlan("--config", path.join(ROOT, "tests", "fixtures", "logs-stack", "Pulumi.logs.yaml"), "--stack", "logs");
   expect([result.status, result.stderr]).toEqual([0, ""]);
   for (const line of [
     "azure-native:authorization:ManagementLockByScope acr-registry-lock",

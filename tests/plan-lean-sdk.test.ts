@@ -3,13 +3,13 @@
 // plan from `npm run plan` (which applies it) equals the plan made here, in jest, with the SDK as
 // shipped; and a program that never finishes still fails. tests/plan-lean-outputs.test.ts shows the
 // outputs it makes when first read behave as the SDK's own.
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { makePlan } from "../tools/plan/make";
 import { renderJson } from "../tools/plan/render";
 import { ROOT } from "./support/stacks";
+import { runPlan } from "./support/plan-documents";
 
 const TEAM = path.join(ROOT, "tests", "fixtures", "team-stack");
 const STACKS = [
@@ -33,15 +33,9 @@ const STACKS = [
 /** `npm run plan` of a stack, as JSON: the plan and the process's exit and error output. */
 function planCli(input: { programFile: string; configFile: string; stack: string }) {
   const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acr-lean-")), "plan.json");
-  const cli = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, "tools", "run.js"),
-      "plan",
-      ...["--program", input.programFile, "--config", input.configFile, "--stack", input.stack],
-      ...["--format", "json", "--out", out],
-    ],
-    { cwd: ROOT, encoding: "utf8" },
+  const cli = runPlan(
+    ...["--program", input.programFile, "--config", input.configFile, "--stack", input.stack],
+    ...["--format", "json", "--out", out],
   );
   return { status: cli.status, stderr: cli.stderr, plan: fs.existsSync(out) ? fs.readFileSync(out, "utf8") : undefined };
 }

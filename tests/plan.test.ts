@@ -3,13 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { MOCK_SECRET_PREFIX } from "../testing";
+import { runPlan } from "./support/plan-documents";
 import { ROOT } from "./support/stacks";
-
-/** Runs `npm run plan -- <args>` the way a user does, in its own process. */
-function plan(...args: string[]) {
-  const result = spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), "plan", ...args], { cwd: ROOT, encoding: "utf8" });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
 
 function tempStackFile(content: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-plan-"));
@@ -24,7 +19,7 @@ describe("--out", () => {
   test("writes the plan to a file, any format, and nothing to stdout", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-plan-out-"));
     const json = path.join(dir, "plan.json");
-    const result = plan("--format", "json", "--out", json);
+    const result = runPlan("--format", "json", "--out", json);
     expect([result.status, result.stdout]).toEqual([0, ""]);
     expect(result.stderr).toContain("Wrote the json plan of dev to");
     expect(JSON.parse(fs.readFileSync(json, "utf8")).stack).toBe("dev");
@@ -39,7 +34,7 @@ describe("--out", () => {
   });
 
   test("a folder that does not exist is refused", () => {
-    const result = plan("--out", "/no/such/folder/plan.txt");
+    const result = runPlan("--out", "/no/such/folder/plan.txt");
     expect([result.status, result.stderr]).toEqual([1, expect.stringContaining("plan: --out ")]);
   });
 });
@@ -47,7 +42,7 @@ describe("--out", () => {
 describe("--compare", () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-plan-compare-"));
   const base = path.join(dir, "base.json");
-  plan("--stack", "prod", "--format", "json", "--out", base);
+  runPlan("--stack", "prod", "--format", "json", "--out", base);
   const changed = path.join(dir, "Pulumi.prod.yaml");
   fs.writeFileSync(
     changed,
@@ -58,7 +53,7 @@ describe("--compare", () => {
   );
 
   test("text: what would be deleted and updated, input by input, the new advisories and the change in cost", () => {
-    const result = plan("--stack", "prod", "--config", changed, "--compare", base);
+    const result = runPlan("--stack", "prod", "--config", changed, "--compare", base);
     expect(result.status).toBe(0);
     expect(result.stdout).toContain("- delete  azure-native:containerregistry:Replication acr-replica-northeurope");
     expect(result.stdout).toContain("      properties.policies.retentionPolicy.days: 30 → 14");
@@ -67,20 +62,20 @@ describe("--compare", () => {
   });
 
   test("json: the same as data; the same plan twice has no changes", () => {
-    const same = JSON.parse(plan("--stack", "prod", "--format", "json", "--compare", base).stdout);
+    const same = JSON.parse(runPlan("--stack", "prod", "--format", "json", "--compare", base).stdout);
     expect(same.summary).toEqual({ add: 0, update: 0, replace: 0, delete: 0 });
-    const changes = JSON.parse(plan("--stack", "prod", "--config", changed, "--format", "json", "--compare", base).stdout);
+    const changes = JSON.parse(runPlan("--stack", "prod", "--config", changed, "--format", "json", "--compare", base).stdout);
     expect(changes.summary).toEqual({ add: 0, update: 1, replace: 0, delete: 1 });
   });
 
   test("a file that is not a plan is refused, and mermaid has no comparison", () => {
-    expect(plan("--compare", changed).stderr).toContain("plan: --compare ");
-    expect(plan("--compare", base, "--format", "mermaid").stderr).toContain("plan: --compare shows a comparison as text or json");
+    expect(runPlan("--compare", changed).stderr).toContain("plan: --compare ");
+    expect(runPlan("--compare", base, "--format", "mermaid").stderr).toContain("plan: --compare shows a comparison as text or json");
   });
 });
 
 describe("JSON contract", () => {
-  const dev = plan("--format", "json");
+  const dev = runPlan("--format", "json");
   const document = JSON.parse(dev.stdout);
 
   test("exit 0 and the documented top-level keys", () => {
@@ -139,7 +134,7 @@ describe("JSON contract", () => {
 
 describe("formats and stacks", () => {
   test("text: a tree of resources with inputs and protect, then outputs, then policies; purge command decoded", () => {
-    const result = plan("--stack", "prod");
+    const result = runPlan("--stack", "prod");
     expect(result.stdout).toContain("Offline plan of acr-infra/prod");
     expect(result.stdout).toMatch(
       /├─ azure-native:resources:Resource \(Microsoft\.ContainerRegistry\/registries@2025-11-01\) acr-registry \[protected\]/,
@@ -155,7 +150,7 @@ describe("formats and stacks", () => {
   });
 
   test("mermaid: parent and dependency edges", () => {
-    const result = plan("--format", "mermaid", "--stack", "prod");
+    const result = runPlan("--format", "mermaid", "--stack", "prod");
     expect(result.status).toBe(0);
     expect(result.stdout.startsWith("flowchart TD\n")).toBe(true);
     expect(result.stdout).toMatch(/r\d+\["Microsoft\.ContainerRegistry\/registries@2025-11-01<br\/>acr-registry \(protected\)"\]/);
@@ -165,12 +160,12 @@ describe("formats and stacks", () => {
 
   test("--program plans a team's own program with the same mocks, in every format", () => {
     for (const format of ["text", "json", "mermaid"]) {
-      const result = plan("--program", TEAM_PROGRAM, "--stack", "ci", "--format", format);
+      const result = runPlan("--program", TEAM_PROGRAM, "--stack", "ci", "--format", format);
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
       expect(result.stdout).toContain("team-registry");
     }
-    const document = JSON.parse(plan("--program", TEAM_PROGRAM, "--stack", "ci", "--format", "json").stdout);
+    const document = JSON.parse(runPlan("--program", TEAM_PROGRAM, "--stack", "ci", "--format", "json").stdout);
     expect(document.project).toBe("team-images");
     expect(document.outputs).toEqual(expect.objectContaining({ adminPassword: "[secret]", clientSecret: "[secret]" }));
   });
@@ -178,7 +173,7 @@ describe("formats and stacks", () => {
   test.each(["examples/team-registry/index.ts", "examples/aks-pull/index.ts"])(
     "the example %s plans offline with no mandatory violation",
     (program) => {
-      const result = plan("--program", program, "--format", "json");
+      const result = runPlan("--program", program, "--format", "json");
       expect(result.stderr).toBe("");
       expect(result.status).toBe(0);
       expect(JSON.parse(result.stdout).resources.length).toBeGreaterThan(0);
@@ -186,8 +181,8 @@ describe("formats and stacks", () => {
   );
 
   test("same input, same bytes", () => {
-    const first = plan("--stack", "prod", "--format", "json");
-    const second = plan("--stack", "prod", "--format", "json");
+    const first = runPlan("--stack", "prod", "--format", "json");
+    const second = runPlan("--stack", "prod", "--format", "json");
     expect(second.stdout).toBe(first.stdout);
   });
 });
@@ -195,10 +190,10 @@ describe("formats and stacks", () => {
 describe("secrets", () => {
   test("no mock secret value appears in any format, even with the admin user and a password on", () => {
     for (const format of ["text", "json", "mermaid"]) {
-      const result = plan("--program", TEAM_PROGRAM, "--stack", "ci", "--format", format);
+      const result = runPlan("--program", TEAM_PROGRAM, "--stack", "ci", "--format", format);
       expect(result.stdout + result.stderr).not.toContain(MOCK_SECRET_PREFIX);
     }
-    const text = plan("--program", TEAM_PROGRAM, "--stack", "ci").stdout;
+    const text = runPlan("--program", TEAM_PROGRAM, "--stack", "ci").stdout;
     expect(text).toContain("adminPassword: [secret]");
   });
 });
@@ -206,7 +201,7 @@ describe("secrets", () => {
 describe("exit status", () => {
   test("1 for an invalid config value, with the program's message and no stack trace", () => {
     const file = tempStackFile("config:\n  azure-native:location: westeurope\n  acr-infra:sku: Gold\n");
-    const result = plan("--config", file);
+    const result = runPlan("--config", file);
     expect(result.status).toBe(1);
     expect(result.stderr).toBe('error: acr-infra:sku: "Gold" is not allowed: use Basic, Standard or Premium\n');
     expect(result.stdout).toBe("");
@@ -216,7 +211,7 @@ describe("exit status", () => {
     const file = tempStackFile(
       "config:\n  azure-native:location: westeurpe\n  acr-infr:tags: {}\n  acr-infra:sku: Gold\n  acr-infra:adminUserEnable: true\n  acr-infra:purge:\n    - { schedule: '0 3 * * *', filter: 'a:b:c', ago: 1h1d }\n",
     );
-    const result = plan("--config", file);
+    const result = runPlan("--config", file);
     expect(result.status).toBe(1);
     expect(result.stderr.split("\n").filter(Boolean)).toEqual([
       "error: acr-infr:tags: is in no namespace this stack reads: did you mean acr-infra:tags?",
@@ -231,16 +226,16 @@ describe("exit status", () => {
 
   test("1 for bad arguments: unknown option, unknown format, missing stack file", () => {
     // The plan takes no arguments: node:util's advice on passing one that starts with '-' is left out.
-    expect(plan("--colour")).toMatchObject({
+    expect(runPlan("--colour")).toMatchObject({
       status: 1,
       stderr: "plan: Unknown option '--colour'\nRun `npm run plan -- --help` for usage.\n",
     });
-    const format = plan("--format", "yaml");
+    const format = runPlan("--format", "yaml");
     expect([format.status, format.stderr]).toEqual([
       1,
       'plan: --format "yaml" is not allowed: use text, json or mermaid\nRun `npm run plan -- --help` for usage.\n',
     ]);
-    const stack = plan("--stack", "staging");
+    const stack = runPlan("--stack", "staging");
     expect(stack.status).toBe(1);
     expect(stack.stderr).toContain("Pulumi.staging.yaml does not exist");
     expect(stack.stderr).not.toMatch(/\n\s+at /);
@@ -250,13 +245,13 @@ describe("exit status", () => {
     const prod = fs
       .readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8")
       .replace("acr-infra:adminUserEnabled: false", "acr-infra:adminUserEnabled: true");
-    const result = plan("--config", tempStackFile(prod), "--stack", "prod");
+    const result = runPlan("--config", tempStackFile(prod), "--stack", "prod");
     expect(result.status).toBe(2);
     expect(result.stdout).toMatch(/mandatory acr-admin-user-disabled {2}acr-registry: The admin user is on/);
   });
 
   test("0 for the prod plan as committed: no mandatory violation", () => {
-    const result = plan("--stack", "prod", "--format", "json");
+    const result = runPlan("--stack", "prod", "--format", "json");
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout).policyViolations.filter((v: { enforcement: string }) => v.enforcement === "mandatory")).toEqual([]);
   });

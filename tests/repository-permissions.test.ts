@@ -4,7 +4,6 @@
 // articles/container-registry/container-registry-rbac-abac-repository-permissions.md at d923d588),
 // and the role ids against Microsoft's built-in roles page (MicrosoftDocs/azure-docs
 // articles/role-based-access-control/built-in-roles/containers.md at 0088bfa7).
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -13,8 +12,9 @@ import { ContainerRegistry } from "../components";
 import { ContainerRegistryArgs } from "../components/args";
 import { repositoryCondition } from "../components/parts/repository-permissions";
 import { runProgram } from "../testing/harness";
-import { ROOT, T, ofType } from "./support/stacks";
+import { T, ofType } from "./support/stacks";
 import { GUID, messageFor } from "./support/validation";
+import { runPlan } from "./support/plan-documents";
 
 /** The condition as Azure stores it, whitespace aside: the docs print it over several lines. */
 const normal = (condition: string) => condition.replace(/\s+/g, " ").replace(/\(\s+/g, "(").replace(/\s+\)/g, ")").trim();
@@ -217,11 +217,7 @@ describe("what the component declares", () => {
 });
 
 describe("the offline plan", () => {
-  const plan = (stackFile: string) =>
-    spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), "plan", "--config", stackFile, "--format", "json"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
+  const plan = (stackFile: string) => runPlan("--config", stackFile, "--format", "json");
   const stackFile = (config: string) => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "acr-abac-")), "Pulumi.dev.yaml");
     fs.writeFileSync(file, `config:\n  azure-native:location: westeurope\n  acr-infra:repositoryPermissions: abac\n${config}`);

@@ -13,6 +13,12 @@ export function replaceIn(yaml: string, from: string, to: string): string {
   return yaml.replace(from, to);
 }
 
+/** Runs `npm run plan -- <args>` the way a user does, in its own process, from the repository's root. */
+export function runPlan(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [path.join(ROOT, "tools", "run.js"), "plan", ...args], { cwd: ROOT, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
 /**
  * The JSON plan of one of the project's stacks, as `npm run plan -- --stack <stack> --format json`
  * writes it (in its own process, as a user runs it), its stack file first edited by `edit`.
@@ -21,8 +27,7 @@ export function planDocument(stack: "dev" | "prod", edit: (yaml: string) => stri
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "acr-plan-document-"));
   const file = path.join(dir, `Pulumi.${stack}.yaml`);
   fs.writeFileSync(file, edit(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")));
-  const args = [path.join(ROOT, "tools", "run.js"), "plan", "--stack", stack, "--config", file, "--format", "json"];
-  const result = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8" });
+  const result = runPlan("--stack", stack, "--config", file, "--format", "json");
   // 2 is a plan with a mandatory violation: still a plan.
   if (result.status !== 0 && result.status !== 2) throw new Error(`the ${stack} plan failed (${result.status}): ${result.stderr}`);
   return JSON.parse(result.stdout) as PlanDocument;
