@@ -10,7 +10,7 @@ import * as ts from "typescript";
 import * as yaml from "js-yaml";
 import { SETTINGS, SETTING_NAMES } from "../../components/settings";
 import { Setting } from "../../components/setting-kinds";
-import { PRINCIPAL_TYPES, ROLE_NAMES, WEBHOOK_ACTIONS } from "../../components/azure-facts";
+import * as facts from "../../components/azure-facts";
 import { ServicePrincipalCredential } from "../../components/parts/ci-principal";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -175,13 +175,16 @@ const prose = (text: string) =>
     .join("");
 const cell = (text: string) => prose(text).replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-/** Type names of azure-facts.ts (and a part's enum) that the docs spell out, from the same lists validation reads. */
-const NAMED_VALUES: Record<string, readonly string[]> = {
-  RoleName: ROLE_NAMES,
-  PrincipalType: PRINCIPAL_TYPES,
-  WebhookAction: WEBHOOK_ACTIONS,
-  ServicePrincipalCredential: Object.values(ServicePrincipalCredential),
-};
+/** An enum object (`{ audit: "audit", ... }`): what the schema analyzer reads as a list of names. */
+const isNamedValues = (value: unknown): value is Record<string, string> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
+
+/** Type names of azure-facts.ts's enum objects (and a part's) that the docs spell out: the values validation reads. */
+const NAMED_VALUES: Record<string, readonly string[]> = Object.fromEntries(
+  Object.entries({ ...facts, ServicePrincipalCredential })
+    .filter(([name, value]) => /^[A-Z][a-z]/.test(name) && isNamedValues(value))
+    .map(([name, value]) => [name, Object.values(value as Record<string, string>)]),
+);
 
 /** A field's type, with a named list of values spelt out. */
 function typeCell(type: string): string {
