@@ -289,21 +289,21 @@ function keepStructsAsValues(): void {
   Struct.fromJavaScript = (value) => new StructOfValue(structThrough(value));
 }
 
-const installedVersion = (name: string, from: string) =>
-  (require(require.resolve(`${name}/package.json`, { paths: [from] })) as { version: string }).version;
+/** The installed @pulumi/pulumi, and the google-protobuf it resolves. */
+export function installedVersions(): { [name in keyof typeof CHECKED_AGAINST]: string } {
+  const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
+  const version = (name: string) => (require(require.resolve(`${name}/package.json`, { paths: [sdkDir] })) as { version: string }).version;
+  return { "@pulumi/pulumi": version("@pulumi/pulumi"), "google-protobuf": version("google-protobuf") };
+}
 
 /**
  * Applies all of the above, if the installed SDK and google-protobuf are the versions they were
  * checked against; says whether it did. The plan calls it once, before it loads the program.
  */
 export function leanSdkForPlan(): boolean {
-  const sdkDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
-  if (
-    !CHECKED_AGAINST["@pulumi/pulumi"].includes(installedVersion("@pulumi/pulumi", sdkDir)) ||
-    !CHECKED_AGAINST["google-protobuf"].includes(installedVersion("google-protobuf", sdkDir))
-  ) {
-    return false;
-  }
+  const installed = installedVersions();
+  if (!CHECKED_AGAINST["@pulumi/pulumi"].includes(installed["@pulumi/pulumi"])) return false;
+  if (!CHECKED_AGAINST["google-protobuf"].includes(installed["google-protobuf"])) return false;
   skipPromiseLeakBookkeeping();
   skipSourcePositions();
   makeOutputsWhenRead();
