@@ -82,7 +82,12 @@ export const SERVICE_PRINCIPAL_ROLES: readonly RoleName[] = ["AcrPull", "AcrPush
 
 /** The full ARM id of a built-in role definition in a subscription. */
 export function roleDefinitionId(subscriptionId: string, role: RoleName): string {
-  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${ROLE_DEFINITION_IDS[role]}`;
+  return builtInRoleDefinitionId(subscriptionId, ROLE_DEFINITION_IDS[role]);
+}
+
+/** The full ARM id of the built-in role definition with this GUID, in a subscription. */
+export function builtInRoleDefinitionId(subscriptionId: string, definitionGuid: string): string {
+  return `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${definitionGuid}`;
 }
 
 /** The type tokens of azure-native's generic resource, and of its typed registry (which a team's own stack may use). */
