@@ -10,6 +10,11 @@ export interface PolicyViolation {
   message: string;
 }
 
+/** A violation as the plan prints it: its level (unless left out), the policy, the resource's name and the message. */
+export function violationLine(v: PolicyViolation, withLevel = true): string {
+  return `${withLevel ? `${v.enforcement.padEnd(9)} ` : ""}${v.policy}  ${v.urn.split("::").pop()}: ${v.message}`;
+}
+
 export interface EvaluateOptions {
   /** Production stacks get each policy's productionEnforcementLevel. */
   production: boolean;

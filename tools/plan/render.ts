@@ -1,6 +1,7 @@
 /** The plan for a reader: a text tree, the JSON document, or a Mermaid diagram of the resource graph. */
 import * as path from "path";
 import { genericArmType } from "../../components/azure-facts";
+import { violationLine } from "../../policy/evaluate";
 import { SECRET_MASK } from "../../policy/secret-mask";
 import type { PlannedResource } from "../../testing/harness";
 import { decodedTask } from "./acr-task";
@@ -103,8 +104,7 @@ export function renderText(plan: Plan, cwd: string): string {
   lines.push(
     `Policies: ${mandatory} mandatory, ${violations.length - mandatory} advisory violation(s)${plan.production ? " (production levels)" : ""}`,
   );
-  const nameOf = (urn: string) => urn.split("::").pop();
-  for (const v of violations) lines.push(`  ${v.enforcement.padEnd(9)} ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
+  for (const v of violations) lines.push(`  ${violationLine(v)}`);
 
   lines.push("");
   lines.push(...renderCostText(estimateCost(run.resources)));

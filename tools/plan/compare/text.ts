@@ -1,4 +1,5 @@
 /** The comparison as text, in the plan's words. */
+import { violationLine } from "../../../policy/evaluate";
 import { formatPath } from "../../../testing/harness";
 import { formatMoney } from "../cost";
 import type { InputChange, PlanComparison, ResourceAction, ResourceChange } from "./model";
@@ -79,17 +80,16 @@ export function renderComparisonText(c: PlanComparison): string {
     }
   }
 
-  const nameOf = (urn: string) => urn.split("::").pop();
   const { added, resolved } = c.policyViolations;
   if (added.length + resolved.length > 0) {
     lines.push("", "Policy violations:");
-    for (const v of added) lines.push(`  + new      ${v.enforcement.padEnd(9)} ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
-    for (const v of resolved) lines.push(`  - resolved ${v.enforcement.padEnd(9)} ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
+    for (const v of added) lines.push(`  + new      ${violationLine(v)}`);
+    for (const v of resolved) lines.push(`  - resolved ${violationLine(v)}`);
   }
   const { mandatory } = c.policyViolations;
   if (mandatory.length > 0) {
     lines.push("", `Mandatory violations in this plan (exit 2), new or not:`);
-    for (const v of mandatory) lines.push(`  ${v.policy}  ${nameOf(v.urn)}: ${v.message}`);
+    for (const v of mandatory) lines.push(`  ${violationLine(v, false)}`);
   }
 
   const money = (amount: number) => formatMoney(amount, c.cost.currency);
