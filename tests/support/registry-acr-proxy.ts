@@ -59,21 +59,32 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
     return seen;
   };
 
-  const listManifests = async (request: IncomingMessage, response: ServerResponse, repository: string): Promise<void> => {
-    // The registry judges the credentials: the request's Authorization goes with every lookup.
+  /**
+   * The upstream's tags of a repository, asked with the request's Authorization (the registry judges
+   * the credentials), and the headers to go on asking with; a refusal is relayed as the answer.
+   */
+  const upstreamTags = async (
+    request: IncomingMessage,
+    response: ServerResponse,
+    repository: string,
+  ): Promise<{ tags: string[]; headers: Record<string, string> } | undefined> => {
     const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
     if (request.headers.authorization) headers.authorization = request.headers.authorization;
     const tagList = await fetch(new URL(`/v2/${repository}/tags/list`, upstream), { headers });
     if (!tagList.ok) {
       const challenge = tagList.headers.get("www-authenticate");
-      response.writeHead(tagList.status, {
-        "content-type": "application/json",
-        ...(challenge ? { "www-authenticate": challenge } : {}),
-      });
+      response.writeHead(tagList.status, { "content-type": "application/json", ...(challenge ? { "www-authenticate": challenge } : {}) });
       response.end(await tagList.text());
-      return;
+      return undefined;
     }
-    const tags = ((await tagList.json()) as { tags: string[] | null }).tags ?? [];
+    return { tags: ((await tagList.json()) as { tags: string[] | null }).tags ?? [], headers };
+  };
+
+  const listManifests = async (request: IncomingMessage, response: ServerResponse, repository: string): Promise<void> => {
+    // The registry judges the credentials: the request's Authorization goes with every lookup.
+    const listed = await upstreamTags(request, response, repository);
+    if (!listed) return;
+    const { tags, headers } = listed;
     const byDigest = new Map<string, ListedManifest>();
     const lookUp = async (reference: string): Promise<ListedManifest | undefined> => {
       const answer = await fetch(new URL(`/v2/${repository}/manifests/${reference}`, upstream), { method: "HEAD", headers });
@@ -137,16 +148,9 @@ export async function startAcrProxy(registryUrl: string): Promise<AcrProxy> {
 
   /** ACR's `GET /acr/v1/<repository>/_tags`, one page: each tag with its digest and lock attributes. */
   const listTags = async (request: IncomingMessage, response: ServerResponse, repository: string): Promise<void> => {
-    const headers: Record<string, string> = { accept: MANIFEST_ACCEPT };
-    if (request.headers.authorization) headers.authorization = request.headers.authorization;
-    const tagList = await fetch(new URL(`/v2/${repository}/tags/list`, upstream), { headers });
-    if (!tagList.ok) {
-      const challenge = tagList.headers.get("www-authenticate");
-      response.writeHead(tagList.status, { "content-type": "application/json", ...(challenge ? { "www-authenticate": challenge } : {}) });
-      response.end(await tagList.text());
-      return;
-    }
-    const tags = ((await tagList.json()) as { tags: string[] | null }).tags ?? [];
+    const listed = await upstreamTags(request, response, repository);
+    if (!listed) return;
+    const { tags, headers } = listed;
     const entries = [];
     for (const tag of tags) {
       const answer = await fetch(new URL(`/v2/${repository}/manifests/${tag}`, upstream), { method: "HEAD", headers });
